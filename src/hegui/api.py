@@ -1,0 +1,41 @@
+"""The library API: ``scan(path) -> Report``. The CLI and the service are thin layers over this."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from hegui import __version__
+from hegui.apk.archive import Limits
+from hegui.checks.registry import run_checks
+from hegui.facts.extract import extract
+from hegui.report.model import Report, ToolInfo
+from hegui.verdict import decide
+
+
+@dataclass(frozen=True)
+class ScanOptions:
+    limits: Limits = field(default_factory=Limits)
+
+
+def scan(path: str | Path, *, options: ScanOptions | None = None) -> Report:
+    """Analyse one APK: extract facts, run every check, decide the verdict.
+
+    Raises :class:`hegui.errors.ApkError` when the input cannot be analysed at all; problems with
+    parts of it (one malformed DEX, an unreadable network config) become analysis notes instead.
+    """
+    options = options or ScanOptions()
+    started = time.perf_counter()
+    scanned_at = datetime.now(UTC).isoformat(timespec="seconds")
+    facts = extract(path, limits=options.limits)
+    findings = run_checks(facts)
+    return Report(
+        tool=ToolInfo(version=__version__),
+        scanned_at=scanned_at,
+        duration_ms=int((time.perf_counter() - started) * 1000),
+        facts=facts,
+        findings=findings,
+        verdict=decide(findings),
+    )

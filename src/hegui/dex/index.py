@@ -1,0 +1,276 @@
+"""Index all DEX files of an APK and find the sensitive call sites.
+
+Steps, per DEX file:
+
+1. Targets: the method ids, static field ids and string ids that denote a catalogued sensitive
+   API. DEX string tables are sorted (the platform verifier rejects unsorted ones), so names
+   and literals are found by binary search instead of decoding every string. A method id whose
+   class is an app subclass of a catalogued class (``MyTelephony->getDeviceId()``) resolves to
+   the framework method when no class on the way up defines it.
+2. Candidates: one regular expression over the file's bytes (see :mod:`hegui.dex.code`).
+3. Exact: only methods holding a candidate are walked instruction by instruction.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from hegui.dex.code import candidate_pattern, invoked_methods, refs_in
+from hegui.dex.reader import NO_INDEX, DexFile
+from hegui.errors import DexError
+from hegui.knowledge.loaders import SensitiveApi
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """The sensitive-API catalogue arranged for lookup."""
+
+    methods: dict[tuple[str, str, str | None], SensitiveApi]  # (class, name, proto or None=any)
+    method_names: frozenset[str]
+    fields: dict[tuple[str, str], SensitiveApi]  # (class, name) -> entry
+    field_names: frozenset[str]
+    strings_exact: dict[str, SensitiveApi]
+    strings_prefix: tuple[tuple[str, SensitiveApi], ...]
+
+    @classmethod
+    def build(cls, apis: Iterable[SensitiveApi]) -> Catalogue:
+        methods: dict[tuple[str, str, str | None], SensitiveApi] = {}
+        fields: dict[tuple[str, str], SensitiveApi] = {}
+        exact: dict[str, SensitiveApi] = {}
+        prefix: list[tuple[str, SensitiveApi]] = []
+        for a in apis:
+            if a.kind == "invoke":
+                klass, _, rest = a.signature.partition("->")
+                name, paren, proto = rest.partition("(")
+                methods[(klass, name, "(" + proto if paren else None)] = a
+            elif a.kind == "field":
+                klass, _, rest = a.signature.partition("->")
+                fields[(klass, rest.partition(":")[0])] = a
+            elif a.match == "prefix":
+                prefix.append((a.signature, a))
+            else:
+                exact[a.signature] = a
+        return cls(
+            methods=methods,
+            method_names=frozenset(k[1] for k in methods),
+            fields=fields,
+            field_names=frozenset(k[1] for k in fields),
+            strings_exact=exact,
+            strings_prefix=tuple(sorted(prefix, key=lambda p: p[0])),
+        )
+
+    def method(self, klass: str, name: str, proto: str) -> SensitiveApi | None:
+        return self.methods.get((klass, name, proto)) or self.methods.get((klass, name, None))
+
+    def string(self, value: str) -> SensitiveApi | None:
+        hit = self.strings_exact.get(value)
+        if hit is not None:
+            return hit
+        for p, api in self.strings_prefix:
+            if value.startswith(p):
+                return api
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class RawSite:
+    api: SensitiveApi
+    written: str  # descriptor or literal as it appears in the bytecode
+    caller: str
+    dex: str
+    pc: int
+
+
+@dataclass
+class _Targets:
+    methods: dict[int, tuple[SensitiveApi, str]] = field(default_factory=dict)
+    fields: dict[int, tuple[SensitiveApi, str]] = field(default_factory=dict)
+    strings: dict[int, tuple[SensitiveApi, str]] = field(default_factory=dict)
+
+
+def _lower_bound(dex: DexFile, value: str) -> int:
+    lo, hi = 0, dex.string_ids_size
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if dex.string(mid) < value:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+def find_string(dex: DexFile, value: str) -> int | None:
+    """Index of ``value`` in the sorted string table, or None."""
+    i = _lower_bound(dex, value)
+    return i if i < dex.string_ids_size and dex.string(i) == value else None
+
+
+def strings_with_prefix(dex: DexFile, prefix: str) -> list[int]:
+    """Indices of all strings beginning with ``prefix`` (contiguous in the sorted table)."""
+    out = []
+    i = _lower_bound(dex, prefix)
+    while i < dex.string_ids_size and dex.string(i).startswith(prefix):
+        out.append(i)
+        i += 1
+    return out
+
+
+def _indices_with_name(name_lo: Sequence[int], name_hi: Sequence[int], names: set[int]) -> list[int]:
+    if not names:
+        return []
+    if max(names) < 0x10000:
+        return [i for i, (lo, hi) in enumerate(zip(name_lo, name_hi, strict=True)) if lo in names and not hi]
+    return [i for i, (lo, hi) in enumerate(zip(name_lo, name_hi, strict=True)) if (lo | hi << 16) in names]
+
+
+class DexIndex:
+    """All DEX files of one APK, in class-loader order (classes.dex, classes2.dex, ...)."""
+
+    def __init__(self, dexes: list[DexFile]) -> None:
+        self.dexes = dexes
+        self._defines: dict[str, frozenset[tuple[str, str]]] = {}
+
+    @cached_property
+    def classes(self) -> dict[str, tuple[DexFile, int]]:
+        """Descriptor -> (DEX, class_def index) of every defined class; the first definition wins."""
+        out: dict[str, tuple[DexFile, int]] = {}
+        for dex in self.dexes:
+            for desc, i in dex.defined_types.items():
+                out.setdefault(desc, (dex, i))
+        return out
+
+    def _declared_methods(self, desc: str) -> frozenset[tuple[str, str]]:
+        got = self._defines.get(desc)
+        if got is None:
+            dex, i = self.classes[desc]
+            got = frozenset(dex.method_name_proto(m.method_idx) for m in dex.class_methods(dex.class_def(i)))
+            self._defines[desc] = got
+        return got
+
+    def supertypes(self, desc: str) -> list[str]:
+        """Superclass then interfaces of a defined class."""
+        dex, i = self.classes[desc]
+        cd = dex.class_def(i)
+        sup = [] if cd.superclass_idx == NO_INDEX else [dex.type_name(cd.superclass_idx)]
+        return sup + dex.interfaces(cd)
+
+    def resolve_method(self, cat: Catalogue, klass: str, name: str, proto: str) -> SensitiveApi | None:
+        """The catalogued API a method reference reaches, following app subclasses upward.
+
+        Stops (no API) as soon as a class defined in the APK declares the method itself: the
+        call then runs app code. Bounded by the number of defined classes (cycles are ignored).
+        """
+        seen: set[str] = set()
+        todo = [klass]
+        while todo:
+            c = todo.pop(0)
+            if c in seen:
+                continue
+            seen.add(c)
+            hit = cat.method(c, name, proto)
+            if hit is not None:
+                return hit
+            if c not in self.classes:
+                continue  # a framework or missing class: its own hierarchy is not known here
+            if (name, proto) in self._declared_methods(c):
+                return None
+            todo.extend(self.supertypes(c))
+        return None
+
+    def _targets(self, dex: DexFile, cat: Catalogue) -> _Targets:
+        t = _Targets()
+        # methods: filter ids by name first (binary search for each catalogued name)
+        names = {i for n in cat.method_names if (i := find_string(dex, n)) is not None}
+        m = dex._method_ids
+        for idx in _indices_with_name(m[2::4], m[3::4], names):
+            cls_idx, proto_idx, name_idx = dex.method_id(idx)
+            klass, name, proto = dex.type_name(cls_idx), dex.string(name_idx), dex.proto(proto_idx)
+            api = self.resolve_method(cat, klass, name, proto)
+            if api is not None:
+                t.methods[idx] = (api, f"{klass}->{name}{proto}")
+        names = {i for n in cat.field_names if (i := find_string(dex, n)) is not None}
+        f = dex._field_ids
+        for idx in _indices_with_name(f[2::4], f[3::4], names):
+            cls_idx, _, name_idx = dex.field_id(idx)
+            api = cat.fields.get((dex.type_name(cls_idx), dex.string(name_idx)))
+            if api is not None:
+                t.fields[idx] = (api, dex.field_descriptor(idx))
+        for value, api in cat.strings_exact.items():
+            i = find_string(dex, value)
+            if i is not None:
+                t.strings[i] = (api, value)
+        for prefix, api in cat.strings_prefix:
+            for i in strings_with_prefix(dex, prefix):
+                t.strings.setdefault(i, (api, dex.string(i)))
+        return t
+
+    def _code_map(self, dex: DexFile) -> tuple[list[int], list[int], list[int]]:
+        """Sorted instruction starts, ends and method indices of every method with code."""
+        items: list[tuple[int, int, int]] = []
+        for i in range(dex.class_defs_size):
+            for em in dex.class_methods(dex.class_def(i)):
+                if em.code_off:
+                    start, end = dex.code_bounds(em.code_off)
+                    items.append((start, end, em.method_idx))
+        items.sort()
+        return [s for s, _, _ in items], [e for _, e, _ in items], [m for _, _, m in items]
+
+    def call_sites(self, cat: Catalogue) -> tuple[list[RawSite], list[tuple[str, str]]]:
+        """Every reference to a catalogued API, and (dex name, problem) for files that failed."""
+        sites: list[RawSite] = []
+        problems: list[tuple[str, str]] = []
+        for dex in self.dexes:
+            try:
+                sites.extend(self._dex_call_sites(dex, cat))
+            except (DexError, IndexError, ValueError, OverflowError, KeyError) as exc:
+                problems.append((dex.name, f"{type(exc).__name__}: {exc}"))
+        return sites, problems
+
+    def _dex_call_sites(self, dex: DexFile, cat: Catalogue) -> list[RawSite]:
+        t = self._targets(dex, cat)
+        pattern = candidate_pattern(t.methods, t.fields, t.strings)
+        if pattern is None:
+            return []
+        data = dex.data
+        candidates = [m.start() for m in pattern.finditer(data) if not m.start() & 1]
+        if not candidates:
+            return []
+        starts, ends, midx = self._code_map(dex)
+        methods_hit: dict[int, None] = {}
+        for pos in candidates:
+            k = bisect.bisect_right(starts, pos) - 1
+            if k >= 0 and pos < ends[k]:
+                methods_hit[k] = None
+        out: list[RawSite] = []
+        mset, fset, sset = t.methods.keys(), t.fields.keys(), t.strings.keys()
+        for k in methods_hit:
+            refs = refs_in(data, starts[k], ends[k], set(mset), set(fset), set(sset))
+            if not refs:
+                continue
+            caller = dex.method_descriptor(midx[k])
+            for r in refs:
+                table = t.methods if r.kind == "invoke" else t.fields if r.kind == "field" else t.strings
+                api, written = table[r.index]
+                out.append(RawSite(api, written, caller, dex.name, r.pc))
+        return out
+
+    # -- for call graphs (consent analysis) -------------------------------------------------
+    def method_code(self, desc: str, name: str, proto: str | None = None) -> list[tuple[DexFile, int, int]]:
+        """(DEX, start, end) of the code of methods ``name`` (optionally of ``proto``) in class ``desc``."""
+        if desc not in self.classes:
+            return []
+        dex, i = self.classes[desc]
+        out = []
+        for em in dex.class_methods(dex.class_def(i)):
+            if em.code_off and dex.method_name_proto(em.method_idx)[0] == name:
+                if proto is None or dex.method_name_proto(em.method_idx)[1] == proto:
+                    s, e = dex.code_bounds(em.code_off)
+                    out.append((dex, s, e))
+        return out
+
+    def callees(self, dex: DexFile, start: int, end: int) -> list[str]:
+        """Descriptors of the methods invoked by one method body, in order."""
+        return [dex.method_descriptor(idx) for _, idx in invoked_methods(dex.data, start, end)]

@@ -1,0 +1,152 @@
+"""APK -> Facts. The only place that opens the APK; everything downstream reads Facts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from hegui.apk.archive import Limits, open_apk
+from hegui.apk.manifest import parse_manifest
+from hegui.apk.signing import read_signing
+from hegui.dex.index import Catalogue, DexIndex, RawSite, strings_with_prefix
+from hegui.dex.reader import DexFile
+from hegui.errors import DexError
+from hegui.facts.model import AnalysisNote, CallSite, DexInfo, Facts
+from hegui.facts.owner import app_namespaces, caller_class, owner_of
+from hegui.knowledge import sensitive_apis
+
+MAX_URLS = 2000
+# XML namespaces and schema identifiers that look like URLs but are never contacted
+_NOT_ENDPOINTS = ("schemas.android.com", "www.w3.org", "ns.adobe.com", "xml.org", "xmlpull.org", "purl.org")
+
+
+def _catalogue() -> Catalogue:
+    global _CATALOGUE
+    if _CATALOGUE is None:
+        _CATALOGUE = Catalogue.build(sensitive_apis())
+    return _CATALOGUE
+
+
+_CATALOGUE: Catalogue | None = None
+
+
+def extract(path: str | Path, *, limits: Limits | None = None) -> Facts:
+    """Read an APK once and return its facts. Raises ApkError if it cannot be analysed at all."""
+    notes: list[AnalysisNote] = []
+    with open_apk(path, limits or Limits()) as apk:
+        manifest = parse_manifest(apk)
+        schemes, certs, sign_problem = read_signing(apk)
+        if sign_problem:
+            notes.append(AnalysisNote(code="signing-unreadable", message=sign_problem))
+        dexes: list[DexFile] = []
+        infos: list[DexInfo] = []
+        for name in apk.dex_names:
+            try:
+                dex = DexFile(apk.read(name), name)
+            except DexError as exc:
+                notes.append(AnalysisNote(code="dex-malformed", message=str(exc), file=name))
+                continue
+            dexes.append(dex)
+            infos.append(
+                DexInfo(
+                    name=name,
+                    size=len(dex.data),
+                    version=dex.version,
+                    classes=dex.class_defs_size,
+                    methods=dex.method_ids_size,
+                    strings=dex.string_ids_size,
+                )
+            )
+        if not apk.dex_names:
+            notes.append(AnalysisNote(code="no-dex", message="the APK has no classes*.dex: no code was analysed"))
+        for name in apk.hidden_dex:
+            notes.append(
+                AnalysisNote(
+                    code="hidden-dex",
+                    message="code outside classes*.dex (a packed or hot-patched app): it was not analysed",
+                    file=name,
+                )
+            )
+        for name in apk.unsafe_names:
+            notes.append(AnalysisNote(code="unsafe-entry-name", message="entry name with a path trick", file=name))
+        for name in apk.duplicate_names:
+            notes.append(AnalysisNote(code="duplicate-entry", message="entry name present twice", file=name))
+
+        index = DexIndex(dexes)
+        raw, problems = index.call_sites(_catalogue())
+        for dex_name, problem in problems:
+            notes.append(AnalysisNote(code="dex-malformed", message=problem, file=dex_name))
+        spaces = app_namespaces(manifest.package, manifest.application_class)
+        urls = _urls(dexes, notes)
+        facts = Facts(
+            file_name=Path(path).name,
+            file_size=apk.size,
+            sha256=apk.sha256,
+            package=manifest.package,
+            version_code=manifest.version_code,
+            version_name=manifest.version_name,
+            min_sdk=manifest.min_sdk,
+            target_sdk=manifest.target_sdk,
+            permissions=sorted({p.name for p in manifest.permissions}),
+            manifest=manifest,
+            certificates=certs,
+            signing_schemes=schemes,
+            dex_files=infos,
+            native_libs=list(apk.native_libs),
+            assets=list(apk.assets),
+            hidden_dex=list(apk.hidden_dex),
+            call_sites=_merge(raw, spaces),
+            urls=urls,
+            domains=sorted({h for u in urls if (h := _host(u))}),
+            notes=notes,
+        )
+    return facts
+
+
+def _merge(raw: list[RawSite], spaces: tuple[str, ...]) -> list[CallSite]:
+    """One call site per (api, caller), the first instruction's offset kept, sorted for stable output."""
+    seen: dict[tuple[str, str, str], CallSite] = {}
+    for r in raw:
+        api = r.api.signature if r.api.kind != "string" else r.written
+        key = (api, r.caller, r.api.id)
+        if key in seen:
+            continue
+        seen[key] = CallSite(
+            api=api,
+            kind=r.api.kind,
+            api_id=r.api.id,
+            pi_type=r.api.pi_type,
+            permissions=list(r.api.permissions),
+            caller=r.caller,
+            dex=r.dex,
+            offset=r.pc,
+            via=r.written if r.api.kind == "invoke" and r.written != r.api.signature else None,
+            owner=owner_of(caller_class(r.caller), spaces),
+        )
+    return sorted(seen.values(), key=lambda c: (c.pi_type, c.api, c.caller))
+
+
+def _urls(dexes: list[DexFile], notes: list[AnalysisNote]) -> list[str]:
+    found: set[str] = set()
+    for dex in dexes:
+        try:
+            for prefix in ("http://", "https://"):
+                for i in strings_with_prefix(dex, prefix):
+                    found.add(dex.string(i))
+        except DexError as exc:
+            notes.append(AnalysisNote(code="dex-malformed", message=str(exc), file=dex.name))
+    urls = sorted(u for u in found if (h := _host(u)) and not h.endswith(_NOT_ENDPOINTS))
+    if len(urls) > MAX_URLS:
+        notes.append(AnalysisNote(code="urls-truncated", message=f"{len(urls)} URLs; the first {MAX_URLS} kept"))
+        urls = urls[:MAX_URLS]
+    return urls
+
+
+def _host(url: str) -> str | None:
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        return None
+    if not host or "." not in host or any(c in host for c in "%{}$ "):
+        return None
+    return host.lower()

@@ -1,0 +1,159 @@
+"""The facts model: what an APK is and does, extracted once, typed and serialisable.
+
+Checks read these models and never re-open the APK. Field names of :class:`Facts` and
+:class:`CallSite` are read by other tools (see docs/json-output.md): keep them stable and
+bump ``FACTS_SCHEMA_VERSION`` on any incompatible change.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+FACTS_SCHEMA_VERSION = 1
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class PermissionRequest(Frozen):
+    """One ``<uses-permission>`` (or ``<uses-permission-sdk-23>``) element."""
+
+    name: str
+    max_sdk_version: int | None = None
+    sdk23: bool = False  # declared with <uses-permission-sdk-23>
+
+
+class IntentFilter(Frozen):
+    actions: list[str] = Field(default_factory=list)
+    categories: list[str] = Field(default_factory=list)
+    schemes: list[str] = Field(default_factory=list)
+
+
+class Component(Frozen):
+    """An activity, activity-alias, service, receiver or provider declared in the manifest."""
+
+    kind: Literal["activity", "activity-alias", "service", "receiver", "provider"]
+    name: str  # fully qualified class name, e.g. com.example.MainActivity
+    exported: bool  # effective value (explicit, or implied by intent filters before API 31)
+    exported_explicit: bool | None = None  # the android:exported attribute as written, if any
+    permission: str | None = None
+    read_permission: str | None = None
+    write_permission: str | None = None
+    intent_filters: list[IntentFilter] = Field(default_factory=list)
+    authorities: list[str] = Field(default_factory=list)  # providers only
+    init_order: int | None = None  # providers only
+    enabled: bool = True
+    process: str | None = None
+
+
+class NetworkSecurityConfig(Frozen):
+    """res/xml network security config, as far as PI compliance needs it."""
+
+    file: str | None = None  # path inside the APK, e.g. res/xml/network_security_config.xml
+    base_cleartext_permitted: bool | None = None
+    cleartext_domains: list[str] = Field(default_factory=list)  # domain-config cleartextTrafficPermitted=true
+    trusts_user_certificates: bool = False
+    debug_overrides: bool = False
+    parse_error: str | None = None
+
+
+class Manifest(Frozen):
+    package: str
+    version_code: int | None = None
+    version_name: str | None = None
+    min_sdk: int | None = None
+    target_sdk: int | None = None
+    max_sdk: int | None = None
+    permissions: list[PermissionRequest] = Field(default_factory=list)
+    declared_permissions: list[str] = Field(default_factory=list)  # <permission> defined by the app
+    application_class: str | None = None
+    app_component_factory: str | None = None
+    debuggable: bool = False
+    allow_backup: bool = True  # platform default when the attribute is absent
+    full_backup_content: str | None = None
+    data_extraction_rules: str | None = None
+    uses_cleartext_traffic: bool | None = None  # None: attribute absent (default depends on targetSdk)
+    network_security_config: NetworkSecurityConfig | None = None
+    components: list[Component] = Field(default_factory=list)
+    launcher_activity: str | None = None
+    uses_features: list[str] = Field(default_factory=list)
+    queries_packages: list[str] = Field(default_factory=list)
+    metadata: dict[str, str] = Field(default_factory=dict)  # <meta-data> under <application>, name -> value
+
+
+class Certificate(Frozen):
+    schemes: list[str]  # which signature schemes carry it: v1, v2, v3
+    subject: str
+    issuer: str
+    serial: str
+    sha256: str  # of the DER certificate, lowercase hex
+    not_before: str  # ISO 8601
+    not_after: str
+    signature_algorithm: str | None = None
+    debug: bool = False  # the Android debug certificate (CN=Android Debug)
+
+
+class DexInfo(Frozen):
+    name: str  # entry name, e.g. classes2.dex
+    size: int
+    version: str
+    classes: int
+    methods: int
+    strings: int
+
+
+class CallSite(Frozen):
+    """One reference from bytecode to a catalogued sensitive API.
+
+    ``api`` is the catalogued Dalvik descriptor (for ``invoke`` and ``field``) or the string literal
+    (for ``string``); ``caller`` is the Dalvik descriptor of the method holding the instruction.
+    ``owner`` is ``app``, ``sdk:<catalogue id>`` or ``third-party:<package prefix>``.
+    """
+
+    api: str
+    kind: Literal["invoke", "field", "string"]
+    api_id: str  # id of the sensitive_apis.yaml entry
+    pi_type: str
+    permissions: list[str] = Field(default_factory=list)  # any of these is needed (from the catalogue)
+    caller: str
+    dex: str
+    offset: int  # in 16-bit code units from the start of the caller's instructions
+    via: str | None = None  # the descriptor as written, when it named an app subclass of the API's class
+    owner: str = "app"
+
+
+class AnalysisNote(Frozen):
+    """Something that could not be analysed, or a sign worth knowing (e.g. a packed app)."""
+
+    code: str  # e.g. dex-malformed, hidden-dex, manifest-huge
+    message: str
+    file: str | None = None
+
+
+class Facts(Frozen):
+    """Everything hegui knows about one APK."""
+
+    schema_version: int = FACTS_SCHEMA_VERSION
+    file_name: str
+    file_size: int
+    sha256: str
+    package: str
+    version_code: int | None = None
+    version_name: str | None = None
+    min_sdk: int | None = None
+    target_sdk: int | None = None
+    permissions: list[str] = Field(default_factory=list)  # requested permission names, sorted, unique
+    manifest: Manifest
+    certificates: list[Certificate] = Field(default_factory=list)
+    signing_schemes: list[str] = Field(default_factory=list)
+    dex_files: list[DexInfo] = Field(default_factory=list)
+    native_libs: list[str] = Field(default_factory=list)  # paths, e.g. lib/arm64-v8a/libfoo.so
+    assets: list[str] = Field(default_factory=list)
+    hidden_dex: list[str] = Field(default_factory=list)  # DEX files outside classes*.dex (packers)
+    call_sites: list[CallSite] = Field(default_factory=list)
+    urls: list[str] = Field(default_factory=list)  # http(s) URLs found as string constants
+    domains: list[str] = Field(default_factory=list)
+    notes: list[AnalysisNote] = Field(default_factory=list)

@@ -1,0 +1,38 @@
+"""The verdict: would this APK pass technical testing as it stands (检测合格后方可上架)?"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from hegui.checks.model import Finding, Frozen, Severity, Text
+
+VerdictStatus = Literal["pass", "fail", "needs-review"]
+
+
+class Verdict(Frozen):
+    status: VerdictStatus
+    reasons: list[Text]
+
+
+def decide(findings: list[Finding]) -> Verdict:
+    """``fail`` on any high/critical auto finding of medium or high confidence;
+    ``needs-review`` when anything else at medium or above, or any assisted finding, remains;
+    ``pass`` otherwise."""
+    failing = [
+        f
+        for f in findings
+        if f.judgement == "auto" and f.severity.at_least(Severity.high) and f.confidence != "low"
+    ]
+    if failing:
+        return Verdict(status="fail", reasons=[_reason(f) for f in failing])
+    review = [f for f in findings if f.severity.at_least(Severity.medium) or f.judgement != "auto"]
+    if review:
+        return Verdict(status="needs-review", reasons=[_reason(f) for f in review])
+    return Verdict(
+        status="pass",
+        reasons=[Text(zh="未发现中等及以上风险的问题。", en="No finding of medium severity or above.")],
+    )
+
+
+def _reason(f: Finding) -> Text:
+    return Text(zh=f"{f.rule_id} {f.title.zh}", en=f"{f.rule_id} {f.title.en}")
