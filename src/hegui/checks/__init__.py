@@ -1,0 +1,21 @@
+"""Checks: rules over :class:`hegui.facts.Facts` that produce findings.
+
+Importing the package registers every built-in rule (one module per family, plus the data rules
+in ``data/rulebook.yaml``); see :mod:`hegui.checks.registry` for how to write one.
+"""
+
+from hegui.checks import integrity, internal, manifest, network, permissions, pi, rulebook
+from hegui.checks.registry import all_rules, get_rule, run_checks
+
+__all__ = [
+    "all_rules",
+    "get_rule",
+    "integrity",
+    "internal",
+    "manifest",
+    "network",
+    "permissions",
+    "pi",
+    "rulebook",
+    "run_checks",
+]
