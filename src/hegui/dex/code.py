@@ -61,7 +61,10 @@ def _alternation(indices: Iterable[int]) -> bytes:
 def candidate_pattern(
     methods: Iterable[int], fields: Iterable[int], strings: Iterable[int]
 ) -> re.Pattern[bytes] | None:
-    """A pattern whose match positions are the possible instructions referencing the targets."""
+    """A pattern whose match starts are the possible instructions referencing the targets.
+
+    Matches can overlap: use :func:`candidates`, which restarts one byte after each match.
+    """
     parts: list[bytes] = []
     methods, fields, strings = list(methods), list(fields), list(strings)
     if methods:
@@ -76,7 +79,20 @@ def candidate_pattern(
         parts.append(rb"\x1b." + rb"(?:" + jumbo + rb")")
     if not parts:
         return None
-    return re.compile(rb"(?=" + b"|".join(parts) + rb")", re.DOTALL)
+    return re.compile(b"|".join(parts), re.DOTALL)
+
+
+def candidates(pattern: re.Pattern[bytes], data: bytes) -> list[int]:
+    """Even start offsets of every (possibly overlapping) match of ``pattern`` in ``data``."""
+    out: list[int] = []
+    search = pattern.search
+    m = search(data, 0)
+    while m is not None:
+        start = m.start()
+        if not start & 1:
+            out.append(start)
+        m = search(data, start + 1)
+    return out
 
 
 def walk(data: bytes, start: int, end: int) -> Iterator[tuple[int, int]]:

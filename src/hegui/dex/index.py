@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from hegui.dex.code import candidate_pattern, invoked_methods, refs_in
+from hegui.dex.code import candidate_pattern, candidates, invoked_methods, refs_in
 from hegui.dex.reader import NO_INDEX, DexFile
 from hegui.errors import DexError
 from hegui.knowledge.loaders import SensitiveApi
@@ -132,6 +132,7 @@ class DexIndex:
     def __init__(self, dexes: list[DexFile]) -> None:
         self.dexes = dexes
         self._defines: dict[str, frozenset[tuple[str, str]]] = {}
+        self._ancestors: dict[str, tuple[str, ...]] = {}
 
     @cached_property
     def classes(self) -> dict[str, tuple[DexFile, int]]:
@@ -150,6 +151,23 @@ class DexIndex:
             self._defines[desc] = got
         return got
 
+    def ancestors(self, desc: str) -> tuple[str, ...]:
+        """Every supertype of a defined class (defined or not), breadth first, without repeats."""
+        got = self._ancestors.get(desc)
+        if got is None:
+            out: dict[str, None] = {}
+            todo = list(self.supertypes(desc))
+            while todo:
+                c = todo.pop(0)
+                if c in out or c == desc:
+                    continue
+                out[c] = None
+                if c in self.classes:
+                    todo.extend(self.supertypes(c))
+            got = tuple(out)
+            self._ancestors[desc] = got
+        return got
+
     def supertypes(self, desc: str) -> list[str]:
         """Superclass then interfaces of a defined class."""
         dex, i = self.classes[desc]
@@ -163,6 +181,11 @@ class DexIndex:
         Stops (no API) as soon as a class defined in the APK declares the method itself: the
         call then runs app code. Bounded by the number of defined classes (cycles are ignored).
         """
+        hit = cat.method(klass, name, proto)
+        if hit is not None or klass not in self.classes:
+            return hit
+        if not any(cat.method(a, name, proto) for a in self.ancestors(klass)):
+            return None  # no catalogued class above: skip the costly declared-method checks
         seen: set[str] = set()
         todo = [klass]
         while todo:
@@ -207,17 +230,6 @@ class DexIndex:
                 t.strings.setdefault(i, (api, dex.string(i)))
         return t
 
-    def _code_map(self, dex: DexFile) -> tuple[list[int], list[int], list[int]]:
-        """Sorted instruction starts, ends and method indices of every method with code."""
-        items: list[tuple[int, int, int]] = []
-        for i in range(dex.class_defs_size):
-            for em in dex.class_methods(dex.class_def(i)):
-                if em.code_off:
-                    start, end = dex.code_bounds(em.code_off)
-                    items.append((start, end, em.method_idx))
-        items.sort()
-        return [s for s, _, _ in items], [e for _, e, _ in items], [m for _, _, m in items]
-
     def call_sites(self, cat: Catalogue) -> tuple[list[RawSite], list[tuple[str, str]]]:
         """Every reference to a catalogued API, and (dex name, problem) for files that failed."""
         sites: list[RawSite] = []
@@ -235,12 +247,12 @@ class DexIndex:
         if pattern is None:
             return []
         data = dex.data
-        candidates = [m.start() for m in pattern.finditer(data) if not m.start() & 1]
-        if not candidates:
+        found = candidates(pattern, data)
+        if not found:
             return []
-        starts, ends, midx = self._code_map(dex)
+        starts, ends, midx = dex.code_map()
         methods_hit: dict[int, None] = {}
-        for pos in candidates:
+        for pos in found:
             k = bisect.bisect_right(starts, pos) - 1
             if k >= 0 and pos < ends[k]:
                 methods_hit[k] = None

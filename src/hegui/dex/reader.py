@@ -255,6 +255,61 @@ class DexFile:
                 out.append(EncodedMethod(idx, flags, code_off))
         return out
 
+    def code_map(self) -> tuple[list[int], list[int], list[int]]:
+        """Instruction (start, end) byte offsets and method index of every method with code,
+        sorted by start. The hot loop of a scan, so LEB128 decoding is inlined for 1-byte values."""
+        data = self.data
+        size = len(data)
+        uleb = read_uleb128
+        items: list[tuple[int, int, int]] = []
+        defs = self._class_defs
+        for i in range(self.class_defs_size):
+            pos = defs[i * 8 + 6]
+            if pos == 0:
+                continue
+            counts = []
+            for _ in range(4):
+                b = data[pos] if pos < size else uleb(data, pos)[0]
+                if b < 0x80:
+                    counts.append(b)
+                    pos += 1
+                else:
+                    v, pos = uleb(data, pos)
+                    counts.append(v)
+            sf, inf, dm, vm = counts
+            if (sf + inf) * 2 + (dm + vm) * 3 > size - pos:
+                raise DexError(f"{self.name}: class data at {defs[i * 8 + 6]:#x} claims more members than fit")
+            for _ in range(2 * (sf + inf)):
+                if data[pos] < 0x80:
+                    pos += 1
+                else:
+                    pos = uleb(data, pos)[1]
+            for count in (dm, vm):
+                idx = 0
+                for _ in range(count):
+                    b = data[pos]
+                    if b < 0x80:
+                        idx += b
+                        pos += 1
+                    else:
+                        v, pos = uleb(data, pos)
+                        idx += v
+                    if data[pos] < 0x80:
+                        pos += 1
+                    else:
+                        pos = uleb(data, pos)[1]
+                    b = data[pos]
+                    if b < 0x80:
+                        code_off = b
+                        pos += 1
+                    else:
+                        code_off, pos = uleb(data, pos)
+                    if code_off:
+                        start, end = self.code_bounds(code_off)
+                        items.append((start, end, idx))
+        items.sort()
+        return [s for s, _, _ in items], [e for _, e, _ in items], [m for _, _, m in items]
+
     def code_bounds(self, code_off: int) -> tuple[int, int]:
         """(start, end) byte offsets of a code item's instructions."""
         try:
