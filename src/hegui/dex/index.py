@@ -277,10 +277,12 @@ class DexIndex:
         dex, i = self.classes[desc]
         out = []
         for em in dex.class_methods(dex.class_def(i)):
-            if em.code_off and dex.method_name_proto(em.method_idx)[0] == name:
-                if proto is None or dex.method_name_proto(em.method_idx)[1] == proto:
-                    s, e = dex.code_bounds(em.code_off)
-                    out.append((dex, s, e))
+            if not em.code_off:
+                continue
+            m_name, m_proto = dex.method_name_proto(em.method_idx)
+            if m_name == name and (proto is None or m_proto == proto):
+                s, e = dex.code_bounds(em.code_off)
+                out.append((dex, s, e))
         return out
 
     def callees(self, dex: DexFile, start: int, end: int) -> list[str]:
