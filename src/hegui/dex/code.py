@@ -164,3 +164,30 @@ def invoked_methods(data: bytes, start: int, end: int) -> list[tuple[int, int]]:
         if op in INVOKE_OPS and pos + 4 <= end:
             out.append(((pos - start) // 2, data[pos + 2] | (data[pos + 3] << 8)))
     return out
+
+
+IF_TEST_OPS = frozenset(range(0x32, 0x3E))  # if-eq .. if-lez (formats 22t and 21t)
+
+
+def invokes_with_guards(data: bytes, start: int, end: int) -> list[tuple[int, int, bool]]:
+    """(pc, method index, guarded) of every invoke in one method.
+
+    ``guarded`` is True when a forward conditional branch earlier in the method jumps over the
+    invoke, i.e. the call is skipped on one outcome of an ``if-*`` test. This is a syntactic
+    approximation of control dependence: enough to tell ``if (agreed) Sdk.init()`` from an
+    unconditional call, not a proof of what the condition tests.
+    """
+    spans: list[tuple[int, int]] = []
+    out: list[tuple[int, int, bool]] = []
+    for pos, op in walk(data, start, end):
+        if pos + 4 > end:
+            break
+        pc = (pos - start) // 2
+        if op in IF_TEST_OPS:
+            off = int.from_bytes(data[pos + 2 : pos + 4], "little", signed=True)
+            if off > 0:
+                spans.append((pc, pc + off))
+        elif op in INVOKE_OPS:
+            idx = data[pos + 2] | (data[pos + 3] << 8)
+            out.append((pc, idx, any(a < pc < b for a, b in spans)))
+    return out

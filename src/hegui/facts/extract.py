@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -13,21 +14,23 @@ from hegui.dex.reader import DexFile
 from hegui.errors import DexError
 from hegui.facts.model import AnalysisNote, CallSite, DexInfo, Facts
 from hegui.facts.owner import app_namespaces, caller_class, owner_of
-from hegui.knowledge import sensitive_apis
+from hegui.knowledge import permissions, sdks, sensitive_apis
 
 MAX_URLS = 2000
 # XML namespaces and schema identifiers that look like URLs but are never contacted
 _NOT_ENDPOINTS = ("schemas.android.com", "www.w3.org", "ns.adobe.com", "xml.org", "xmlpull.org", "purl.org")
 
 
+@functools.cache
 def _catalogue() -> Catalogue:
-    global _CATALOGUE
-    if _CATALOGUE is None:
-        _CATALOGUE = Catalogue.build(sensitive_apis())
-    return _CATALOGUE
+    return Catalogue.build(sensitive_apis())
 
 
-_CATALOGUE: Catalogue | None = None
+def warm_up() -> None:
+    """Load and index the packaged knowledge now (a worker calls this once before its first APK)."""
+    _catalogue()
+    permissions()
+    sdks()
 
 
 def extract(path: str | Path, *, limits: Limits | None = None) -> Facts:

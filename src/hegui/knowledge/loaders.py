@@ -11,6 +11,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from hegui.errors import KnowledgeError
 
+_YamlLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: 8x faster
+
 
 class _Entry(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -61,10 +63,69 @@ class SensitiveApi(_Entry):
     source: str
 
 
+class SdkInfo(_Entry):
+    """One third-party SDK: how to recognise it and what its vendor says it collects."""
+
+    id: str = Field(pattern=r"^[a-z0-9]+(_[a-z0-9]+)+$")
+    name: Bilingual
+    vendor: Bilingual
+    country: str = Field(pattern=r"^[A-Z]{2}$")
+    category: str
+    code: list[str] = Field(default_factory=list)  # Java package prefixes, dot form
+    components: list[str] = Field(default_factory=list)
+    native_libs: list[str] = Field(default_factory=list)
+    domains: list[str] = Field(default_factory=list)
+    collects: list[str] = Field(default_factory=list)
+    privacy_policy: str | None = None
+    consent_api: list[str] = Field(default_factory=list)
+    init_api: list[str] = Field(default_factory=list)
+    version_field: str | None = None
+    sources: list[str] = Field(min_length=1)
+
+    @property
+    def chinese(self) -> bool:
+        return self.country in ("CN", "HK", "MO")
+
+
+SDK_CATEGORIES = frozenset(
+    [
+        "push",
+        "analytics",
+        "ads",
+        "attribution",
+        "payment",
+        "map_location",
+        "social_login",
+        "share",
+        "one_click_login",
+        "crash_reporting",
+        "apm",
+        "customer_service",
+        "ocr_face",
+        "identity_verification",
+        "security_antifraud",
+        "app_hardening",
+        "game",
+        "live_video",
+        "rtc_im",
+        "cloud_storage",
+        "hotfix_update",
+        "speech",
+        "webview_browser",
+        "oaid",
+        "device_vendor_service",
+        "ui_utility",
+        "network",
+        "database",
+        "other",
+    ]
+)
+
+
 def _load(name: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     try:
         text = resources.files("hegui.knowledge").joinpath("data", name).read_text(encoding="utf-8")
-        doc = yaml.safe_load(text)
+        doc = yaml.load(text, Loader=_YamlLoader)  # noqa: S506 - a safe loader (C or pure Python)
     except (OSError, yaml.YAMLError) as exc:
         raise KnowledgeError(f"knowledge file {name} cannot be read: {exc}; reinstall hegui") from exc
     if not isinstance(doc, dict) or not isinstance(doc.get("entries"), list):
@@ -121,3 +182,30 @@ def sensitive_apis() -> tuple[SensitiveApi, ...]:
             raise KnowledgeError(f"sensitive_apis.yaml: duplicate {a.kind} signature {a.signature!r}")
         seen.add((a.kind, a.signature))
     return tuple(apis.values())
+
+
+@functools.cache
+def sdks() -> dict[str, SdkInfo]:
+    """The SDK catalogue (every ``data/sdks/*.yaml``), by id. Code prefixes are unique across it."""
+    folder = resources.files("hegui.knowledge").joinpath("data", "sdks")
+    names = sorted(f.name for f in folder.iterdir() if f.name.endswith(".yaml"))
+    out: dict[str, SdkInfo] = {}
+    prefixes: dict[str, str] = {}
+    known = pi_types()
+    for name in names:
+        for sid, sdk in _parse(f"sdks/{name}", SdkInfo, "id").items():
+            if sid in out:
+                raise KnowledgeError(f"sdks/{name}: id {sid!r} is also defined in another SDK file")
+            if sdk.category not in SDK_CATEGORIES:
+                raise KnowledgeError(f"sdks/{name}: {sid} has unknown category {sdk.category!r}")
+            for t in sdk.collects:
+                if t not in known:
+                    raise KnowledgeError(f"sdks/{name}: {sid} names unknown pi_type {t!r}")
+            for p in sdk.code:
+                if p in prefixes:
+                    raise KnowledgeError(
+                        f"sdks/{name}: code prefix {p!r} of {sid} also belongs to {prefixes[p]}"
+                    )
+                prefixes[p] = sid
+            out[sid] = sdk
+    return out
