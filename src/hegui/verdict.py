@@ -24,15 +24,27 @@ def decide(findings: list[Finding]) -> Verdict:
         if f.judgement == "auto" and f.severity.at_least(Severity.high) and f.confidence != "low"
     ]
     if failing:
-        return Verdict(status="fail", reasons=[_reason(f) for f in failing])
+        return Verdict(status="fail", reasons=_reasons(failing))
     review = [f for f in findings if f.severity.at_least(Severity.medium) or f.judgement != "auto"]
     if review:
-        return Verdict(status="needs-review", reasons=[_reason(f) for f in review])
+        return Verdict(status="needs-review", reasons=_reasons(review))
     return Verdict(
         status="pass",
         reasons=[Text(zh="未发现中等及以上风险的问题。", en="No finding of medium severity or above.")],
     )
 
 
-def _reason(f: Finding) -> Text:
-    return Text(zh=f"{f.rule_id} {f.title.zh}", en=f"{f.rule_id} {f.title.en}")
+def _reasons(findings: list[Finding]) -> list[Text]:
+    """One reason per rule, in order of first appearance, with the number of findings behind it."""
+    counts: dict[str, int] = {}
+    first: dict[str, Finding] = {}
+    for f in findings:
+        counts[f.rule_id] = counts.get(f.rule_id, 0) + 1
+        first.setdefault(f.rule_id, f)
+    out = []
+    for rule_id, f in first.items():
+        n = counts[rule_id]
+        zh = f"{rule_id} {f.title.zh}" + (f"（{n} 项）" if n > 1 else "")
+        en = f"{rule_id} {f.title.en}" + (f" ({n} findings)" if n > 1 else "")
+        out.append(Text(zh=zh, en=en))
+    return out

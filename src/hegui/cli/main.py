@@ -1,0 +1,400 @@
+"""The ``hegui`` command line: parse arguments, call the library, pick a formatter, write.
+
+Exit codes: 0 no finding at or above ``--fail-on``; 1 findings at or above it; 2 an input could not
+be analysed (or bad usage). Errors are one line on stderr: ``hegui: <file>: <kind>: <message>``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import closing, contextmanager
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import IO, Annotated, Any, NoReturn, assert_never
+
+import typer
+from rich.console import Console, RenderableType
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from hegui import __version__
+from hegui.batch import (
+    BatchError,
+    BatchItem,
+    collect_apks,
+    describe_error,
+    scan_many,
+    scan_to_dict,
+    time_limit,
+)
+from hegui.checks.model import Rule, Severity
+from hegui.errors import FormatterError, HeguiError
+from hegui.report import Formatter, available_formatters, get_formatter, plugin_problems
+from hegui.report.json import dumps, json_formatter
+from hegui.report.model import REPORT_SCHEMA_VERSION, Report
+from hegui.report.tables import batch_summary, report_severities, rules_table
+from hegui.report.text import capture, text_formatter
+
+app = typer.Typer(
+    name="hegui",
+    help="hegui (合规): static personal-information compliance testing of Android APKs.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+DEFAULT_JOBS = min(4, os.cpu_count() or 1)
+DEFAULT_TIMEOUT = 600.0
+DEFAULT_OUT_DIR = Path("hegui-out")
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
+BUG_HINT = "this is a bug in hegui: please report it (HEGUI_DEBUG=1 shows the traceback)"
+
+
+class OutputFormat(StrEnum):
+    """Built-in formats. Third-party formats (entry point ``hegui.formatters``) are accepted by name."""
+
+    text = "text"
+    json = "json"
+
+    def to_formatter(self) -> Formatter:
+        match self:
+            case OutputFormat.text:
+                return text_formatter
+            case OutputFormat.json:
+                return json_formatter
+            case _:
+                assert_never(self)
+
+
+class Lang(StrEnum):
+    zh = "zh"
+    en = "en"
+
+
+class FailOn(StrEnum):
+    info = "info"
+    low = "low"
+    medium = "medium"
+    high = "high"
+    critical = "critical"
+    never = "never"
+
+    def exit_code(self, severities: Iterable[Severity]) -> int:
+        """1 if any severity is at or above this threshold, else 0 (always 0 for ``never``)."""
+        if self is FailOn.never:
+            return EXIT_OK
+        threshold = Severity(self.value)
+        return EXIT_FINDINGS if any(s.at_least(threshold) for s in severities) else EXIT_OK
+
+
+# -- the library calls (module attributes, so tests can replace them) -----------------------------
+
+
+def scan_apk(path: Path) -> Report:
+    """Scan one APK in this process."""
+    from hegui.api import scan
+
+    return scan(path)
+
+
+def load_rules() -> list[Rule]:
+    from hegui.checks.registry import all_rules
+
+    rules = all_rules()
+    return list(rules.values() if isinstance(rules, dict) else rules)
+
+
+batch_worker: Callable[[str], dict[str, Any]] = scan_to_dict  # runs in a child process; must pickle
+
+
+# -- output helpers -------------------------------------------------------------------------------
+
+
+def _debug() -> bool:
+    return os.environ.get("HEGUI_DEBUG", "") not in ("", "0")
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def error_line(file: str | os.PathLike[str], err: BatchError) -> str:
+    line = f"hegui: {os.fspath(file)}: {err.kind}: {_one_line(err.message)}"
+    return f"{line} ({BUG_HINT})" if err.kind == "internal" else line
+
+
+def _stderr(line: str) -> None:
+    typer.echo(line, err=True)
+
+
+def _fatal(file: str | os.PathLike[str], err: BatchError) -> NoReturn:
+    _stderr(error_line(file, err))
+    raise typer.Exit(EXIT_ERROR)
+
+
+@contextmanager
+def _errors_as_lines(file: str | os.PathLike[str]) -> Iterator[None]:
+    """Typed errors and unexpected exceptions become one line on stderr and exit code 2."""
+    try:
+        yield
+    except typer.Exit:
+        raise
+    except KeyboardInterrupt:
+        _stderr("hegui: interrupted")
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    except HeguiError as exc:
+        _fatal(file, describe_error(exc))
+    except Exception as exc:
+        if _debug():
+            raise
+        _fatal(file, describe_error(exc))
+
+
+def _show(parts: Sequence[RenderableType], *, out: IO[str] | None = None, err: bool = False) -> None:
+    """Print renderables: in colour on a terminal, as plain text otherwise."""
+    stream = out or (sys.stderr if err else sys.stdout)
+    if out is None and stream.isatty():
+        console = Console(stderr=err, highlight=False, emoji=False)
+        for part in parts:
+            console.print(part)
+    else:
+        typer.echo(capture(parts), file=stream, nl=False)
+
+
+def _write(text: str, out: Path | None) -> None:
+    if out is None:
+        typer.echo(text, nl=False)
+        return
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        _fatal(out, BatchError(kind="io", message=f"cannot write the output: {exc.strerror or exc}"))
+
+
+def _formatter(name: str) -> Formatter:
+    try:
+        fmt = OutputFormat(name)
+    except ValueError:
+        pass
+    else:
+        return fmt.to_formatter()
+    try:
+        return get_formatter(name)
+    except FormatterError as exc:
+        for problem in plugin_problems():
+            _stderr(f"hegui: warning: {problem}")
+        _fatal("--format", describe_error(exc))
+
+
+# -- commands -------------------------------------------------------------------------------------
+
+PathsArg = Annotated[
+    list[Path],
+    typer.Argument(
+        metavar="PATH",
+        help="APK files and/or folders (searched recursively for *.apk). "
+        "Several paths or any folder: batch mode.",
+        show_default=False,
+    ),
+]
+
+
+@app.command()
+def scan(
+    paths: PathsArg,
+    format: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Output format: text or json (or a third-party format). "
+            "In batch mode, json writes JSON Lines and text a summary table.",
+        ),
+    ] = OutputFormat.text.value,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write the output to FILE instead of stdout.")
+    ] = None,
+    lang: Annotated[Lang, typer.Option("--lang", help="Language of the text output.")] = Lang.zh,
+    fail_on: Annotated[
+        FailOn,
+        typer.Option("--fail-on", help="Exit 1 when a finding is at or above this severity (never: exit 0)."),
+    ] = FailOn.high,
+    jobs: Annotated[
+        int,
+        typer.Option(
+            "--jobs", "-j", min=1, help="Batch mode: APKs analysed at once, each in its own process."
+        ),
+    ] = DEFAULT_JOBS,
+    timeout: Annotated[
+        float, typer.Option("--timeout", min=0, help="Seconds allowed per APK; 0 for no limit.")
+    ] = DEFAULT_TIMEOUT,
+    jsonl: Annotated[
+        Path | None,
+        typer.Option(
+            "--jsonl",
+            help="Batch mode: JSON Lines file of the run (default: hegui-out/scan-<UTC time>.jsonl).",
+        ),
+    ] = None,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress bar or informational messages on stderr.")
+    ] = False,
+) -> None:
+    """Scan APKs: one APK gives a full report, several (or a folder) a batch summary."""
+    formatter = _formatter(format)
+    apks, problems = collect_apks(paths)
+    if len(paths) == 1 and not paths[0].is_dir():
+        if problems:
+            _fatal(*problems[0])
+        code = _scan_one(apks[0], formatter, out=out, lang=lang.value, fail_on=fail_on, timeout=timeout)
+    else:
+        if format not in (OutputFormat.text.value, OutputFormat.json.value):
+            message = f"format {format!r} is for one APK; use text or json in batch mode"
+            _fatal("--format", BatchError(kind="usage", message=message))
+        code = _scan_batch(
+            apks,
+            problems,
+            as_json=format == OutputFormat.json.value,
+            out=out,
+            lang=lang.value,
+            fail_on=fail_on,
+            jobs=jobs,
+            timeout=timeout,
+            jsonl=jsonl,
+            quiet=quiet,
+        )
+    raise typer.Exit(code)
+
+
+def _scan_one(
+    path: Path, formatter: Formatter, *, out: Path | None, lang: str, fail_on: FailOn, timeout: float
+) -> int:
+    with _errors_as_lines(path):
+        with time_limit(timeout):
+            report = scan_apk(path)
+        if out is None and formatter is text_formatter and sys.stdout.isatty():
+            _show(text_formatter.renderables(report, lang=lang))
+        else:
+            _write(formatter.render(report, lang=lang), out)
+    return fail_on.exit_code(f.severity for f in report.findings)
+
+
+def _run_jsonl_path(requested: Path | None) -> Path:
+    if requested is not None:
+        return requested
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    path = DEFAULT_OUT_DIR / f"scan-{stamp}.jsonl"
+    n = 1
+    while path.exists():
+        path = DEFAULT_OUT_DIR / f"scan-{stamp}-{n}.jsonl"
+        n += 1
+    return path
+
+
+def _open_for_lines(path: Path) -> IO[str]:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return open(path, "w", encoding="utf-8")  # noqa: SIM115 (closed by the caller)
+    except OSError as exc:
+        _fatal(
+            path, BatchError(kind="io", message=f"cannot write the JSON Lines file: {exc.strerror or exc}")
+        )
+
+
+def _item_code(item: BatchItem, fail_on: FailOn) -> int:
+    if item.report is None:
+        return EXIT_ERROR
+    return fail_on.exit_code(report_severities(item.report))
+
+
+def _scan_batch(
+    apks: list[Path],
+    problems: list[tuple[Path, BatchError]],
+    *,
+    as_json: bool,
+    out: Path | None,
+    lang: str,
+    fail_on: FailOn,
+    jobs: int,
+    timeout: float,
+    jsonl: Path | None,
+    quiet: bool,
+) -> int:
+    run_path = _run_jsonl_path(jsonl)
+    run_file = _open_for_lines(run_path)
+    out_file = _open_for_lines(out) if (as_json and out is not None) else None
+    unreadable = [BatchItem(index=-1, path=os.fspath(p), seconds=0.0, error=err) for p, err in problems]
+    scanned: list[BatchItem] = []
+    stderr_console = Console(stderr=True, highlight=False, emoji=False)
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=stderr_console,
+        disable=quiet or not sys.stderr.isatty(),
+        transient=True,
+    )
+
+    def emit(item: BatchItem) -> None:
+        line = dumps(item.to_json(), indent=None) + "\n"
+        run_file.write(line)
+        run_file.flush()
+        if as_json:
+            if out_file is not None:
+                out_file.write(line)
+                out_file.flush()
+            else:
+                typer.echo(line, nl=False)
+        if item.error is not None:
+            progress.console.print(
+                error_line(item.path, item.error), markup=False, highlight=False, soft_wrap=True
+            )
+
+    try:
+        for item in unreadable:
+            emit(item)
+        results = scan_many(apks, jobs=jobs, timeout=timeout, worker=batch_worker)
+        with _errors_as_lines("batch"), progress, closing(results):  # closing: stop workers on Ctrl-C
+            task = progress.add_task("hegui", total=len(apks))
+            for item in results:
+                scanned.append(item)
+                emit(item)
+                progress.update(task, advance=1, description=Path(item.path).name)
+    finally:
+        run_file.close()
+        if out_file is not None:
+            out_file.close()
+
+    items = unreadable + sorted(scanned, key=lambda i: i.index)
+    summary = [batch_summary(items, lang=lang)]
+    if as_json:
+        if not quiet:
+            _show(summary, err=True)
+    elif out is not None:
+        _write(capture(summary), out)
+    else:
+        _show(summary)
+    if not quiet:
+        _stderr(f"hegui: JSON Lines of this run: {run_path}")
+    return max((_item_code(i, fail_on) for i in items), default=EXIT_OK)
+
+
+@app.command()
+def rules(lang: Annotated[Lang, typer.Option("--lang", help="Language of titles.")] = Lang.zh) -> None:
+    """List every rule: ID, severity, title and legal basis."""
+    with _errors_as_lines("rules"):
+        _show([rules_table(load_rules(), lang=lang.value)])
+
+
+@app.command()
+def version() -> None:
+    """Show the version of hegui and of its JSON report schema."""
+    formats = ", ".join(available_formatters())
+    typer.echo(
+        f"hegui {__version__} (report schema {REPORT_SCHEMA_VERSION}; formats: {formats}; "
+        f"Python {sys.version.split()[0]})"
+    )
