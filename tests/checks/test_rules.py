@@ -11,7 +11,16 @@ from collections.abc import Callable
 import pytest
 
 from hegui.checks.registry import all_rules, run_checks
-from hegui.facts.model import AnalysisNote, Component, Facts, NetworkSecurityConfig
+from hegui.facts.model import (
+    AnalysisNote,
+    Component,
+    Facts,
+    NetworkSecurityConfig,
+    StartupCollection,
+    StartupInit,
+    StartupReach,
+    ThirdPartyPackage,
+)
 
 from .conftest import cert, make_facts, site
 
@@ -19,6 +28,30 @@ READ_PHONE_STATE = "android.permission.READ_PHONE_STATE"
 IMEI_API = "Landroid/telephony/TelephonyManager;->getDeviceId()Ljava/lang/String;"
 
 Case = Callable[[], Facts]
+ENTRY = "Lcom/example/app/App;->onCreate()V"
+
+
+def _startup(*, inits=(), collection=()) -> StartupReach:
+    return StartupReach(entries=[ENTRY], sdk_inits=list(inits), collection=list(collection))
+
+
+def _init(*, gated: bool) -> StartupInit:
+    api = "Lcom/umeng/commonsdk/UMConfigure;->init(Landroid/content/Context;Ljava/lang/String;Ljava/lang/String;ILjava/lang/String;)V"
+    return StartupInit(sdk="umeng_common", api=api, entry=ENTRY, chain=[ENTRY], gated=gated)
+
+
+def _collected(*, conditional: bool) -> StartupCollection:
+    caller = "Lcom/example/app/Tracker;->start()V"
+    return StartupCollection(
+        api=IMEI_API,
+        pi_type="device_id.imei",
+        caller=caller,
+        owner="app",
+        entry=ENTRY,
+        chain=[ENTRY, caller],
+        conditional=conditional,
+    )
+
 
 CASES: dict[str, tuple[Case, Case]] = {
     "HG-INT-002": (
@@ -90,6 +123,26 @@ CASES: dict[str, tuple[Case, Case]] = {
     "HG-PI-004": (
         lambda: make_facts(call_sites=[site("device_id.android_id")]),
         lambda: make_facts(call_sites=[site("installed_apps")]),
+    ),
+    "HG-SDK-001": (
+        lambda: make_facts(startup=_startup(inits=[_init(gated=False)])),
+        lambda: make_facts(startup=_startup(inits=[_init(gated=True)])),
+    ),
+    "HG-SDK-002": (
+        lambda: make_facts(startup=_startup(collection=[_collected(conditional=False)])),
+        lambda: make_facts(startup=_startup(collection=[_collected(conditional=True)])),
+    ),
+    "HG-SDK-003": (
+        lambda: make_facts(startup=_startup(collection=[_collected(conditional=True)])),
+        lambda: make_facts(startup=_startup(collection=[_collected(conditional=False)])),
+    ),
+    "HG-SDK-004": (
+        lambda: make_facts(
+            third_party_packages=[
+                ThirdPartyPackage(package="com.x.sdk", pi_reached=["device_id.imei"], call_sites=1)
+            ]
+        ),
+        lambda: make_facts(third_party_packages=[]),
     ),
     "HG-PI-005": (
         lambda: make_facts(call_sites=[site("contacts")]),

@@ -4,7 +4,7 @@ Importing the package registers every built-in rule (one module per family, plus
 in ``data/rulebook.yaml``); see :mod:`hegui.checks.registry` for how to write one.
 """
 
-from hegui.checks import integrity, internal, manifest, network, permissions, pi, rulebook
+from hegui.checks import integrity, internal, manifest, network, permissions, pi, rulebook, sdk
 from hegui.checks.registry import all_rules, get_rule, run_checks
 
 __all__ = [
@@ -18,4 +18,5 @@ __all__ = [
     "pi",
     "rulebook",
     "run_checks",
+    "sdk",
 ]

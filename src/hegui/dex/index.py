@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from hegui.dex.code import candidate_pattern, candidates, invoked_methods, refs_in
+from hegui.dex.code import Ref, candidate_pattern, candidates, refs_in
 from hegui.dex.reader import NO_INDEX, DexFile
 from hegui.errors import DexError
 from hegui.knowledge.loaders import SensitiveApi
@@ -133,6 +133,8 @@ class DexIndex:
         self.dexes = dexes
         self._defines: dict[str, frozenset[tuple[str, str]]] = {}
         self._ancestors: dict[str, tuple[str, ...]] = {}
+        self._code: dict[str, dict[tuple[str, str], tuple[DexFile, int, int]]] = {}
+        self._code_maps: dict[str, tuple[list[int], list[int], list[int]]] = {}
 
     @cached_property
     def classes(self) -> dict[str, tuple[DexFile, int]]:
@@ -243,6 +245,15 @@ class DexIndex:
 
     def _dex_call_sites(self, dex: DexFile, cat: Catalogue) -> list[RawSite]:
         t = self._targets(dex, cat)
+        out: list[RawSite] = []
+        for r, caller in self._refs(dex, t):
+            table = t.methods if r.kind == "invoke" else t.fields if r.kind == "field" else t.strings
+            api, written = table[r.index]
+            out.append(RawSite(api, written, caller, dex.name, r.pc))
+        return out
+
+    def _refs(self, dex: DexFile, t: _Targets) -> list[tuple[Ref, str]]:
+        """Exact references to the targets, with the descriptor of the method holding each."""
         pattern = candidate_pattern(t.methods, t.fields, t.strings)
         if pattern is None:
             return []
@@ -250,41 +261,64 @@ class DexIndex:
         found = candidates(pattern, data)
         if not found:
             return []
-        starts, ends, midx = dex.code_map()
+        starts, ends, midx = self._code_maps.get(dex.name) or dex.code_map()
+        self._code_maps[dex.name] = (starts, ends, midx)
         methods_hit: dict[int, None] = {}
         for pos in found:
             k = bisect.bisect_right(starts, pos) - 1
             if k >= 0 and pos < ends[k]:
                 methods_hit[k] = None
-        out: list[RawSite] = []
-        mset, fset, sset = t.methods.keys(), t.fields.keys(), t.strings.keys()
+        out: list[tuple[Ref, str]] = []
+        mset, fset, sset = set(t.methods), set(t.fields), set(t.strings)
         for k in methods_hit:
-            refs = refs_in(data, starts[k], ends[k], set(mset), set(fset), set(sset))
-            if not refs:
-                continue
-            caller = dex.method_descriptor(midx[k])
-            for r in refs:
-                table = t.methods if r.kind == "invoke" else t.fields if r.kind == "field" else t.strings
-                api, written = table[r.index]
-                out.append(RawSite(api, written, caller, dex.name, r.pc))
+            refs = refs_in(data, starts[k], ends[k], mset, fset, sset)
+            if refs:
+                caller = dex.method_descriptor(midx[k])
+                out.extend((r, caller) for r in refs)
         return out
 
-    # -- for call graphs (consent analysis) -------------------------------------------------
-    def method_code(self, desc: str, name: str, proto: str | None = None) -> list[tuple[DexFile, int, int]]:
-        """(DEX, start, end) of the code of methods ``name`` (optionally of ``proto``) in class ``desc``."""
-        if desc not in self.classes:
-            return []
-        dex, i = self.classes[desc]
-        out = []
-        for em in dex.class_methods(dex.class_def(i)):
-            if not em.code_off:
-                continue
-            m_name, m_proto = dex.method_name_proto(em.method_idx)
-            if m_name == name and (proto is None or m_proto == proto):
-                s, e = dex.code_bounds(em.code_off)
-                out.append((dex, s, e))
-        return out
+    # -- for call graphs (startup / consent analysis) ----------------------------------------
+    def declared_code(self, desc: str) -> dict[tuple[str, str], tuple[DexFile, int, int]]:
+        """(name, proto) -> (DEX, method index, code offset) of the methods a defined class declares."""
+        got = self._code.get(desc)
+        if got is None:
+            got = {}
+            if desc in self.classes:
+                dex, i = self.classes[desc]
+                for em in dex.class_methods(dex.class_def(i)):
+                    got[dex.method_name_proto(em.method_idx)] = (dex, em.method_idx, em.code_off)
+            self._code[desc] = got
+        return got
 
-    def callees(self, dex: DexFile, start: int, end: int) -> list[str]:
-        """Descriptors of the methods invoked by one method body, in order."""
-        return [dex.method_descriptor(idx) for _, idx in invoked_methods(dex.data, start, end)]
+    def resolve_code(self, desc: str, name: str, proto: str) -> tuple[str, DexFile, int, int] | None:
+        """The method a call to ``desc->name proto`` runs, found in the class or its defined
+        superclasses: (defining descriptor, DEX, start, end), or None if it is framework code,
+        abstract, or not in the APK."""
+        seen: set[str] = set()
+        c = desc
+        while c in self.classes and c not in seen:
+            seen.add(c)
+            hit = self.declared_code(c).get((name, proto))
+            if hit is not None:
+                dex, _, code_off = hit
+                if not code_off:
+                    return None
+                start, end = dex.code_bounds(code_off)
+                return f"{c}->{name}{proto}", dex, start, end
+            sup = self.supertypes(c)
+            c = sup[0] if sup else ""
+        return None
+
+    def string_users(self, values: Iterable[str]) -> dict[str, set[str]]:
+        """For each string value, the descriptors of the methods that load it (const-string)."""
+        wanted = set(values)
+        out: dict[str, set[str]] = {}
+        for dex in self.dexes:
+            targets = _Targets()
+            for v in wanted:
+                i = find_string(dex, v)
+                if i is not None:
+                    targets.strings[i] = (None, v)  # type: ignore[assignment]
+            for r, caller in self._refs(dex, targets):
+                out.setdefault(targets.strings[r.index][1], set()).add(caller)
+        return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections import Counter, defaultdict
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -13,7 +14,9 @@ from hegui.dex.index import Catalogue, DexIndex, RawSite, strings_with_prefix
 from hegui.dex.reader import DexFile
 from hegui.errors import DexError
 from hegui.facts.model import AnalysisNote, CallSite, DexInfo, Facts
-from hegui.facts.owner import app_namespaces, caller_class, owner_of
+from hegui.facts.owner import app_namespaces, caller_class
+from hegui.facts.sdks import Attributor, SdkMatcher, detect, summarise, third_party
+from hegui.facts.startup import analyse as analyse_startup
 from hegui.knowledge import permissions, sdks, sensitive_apis
 
 MAX_URLS = 2000
@@ -30,7 +33,7 @@ def warm_up() -> None:
     """Load and index the packaged knowledge now (a worker calls this once before its first APK)."""
     _catalogue()
     permissions()
-    sdks()
+    _matcher()
 
 
 def extract(path: str | Path, *, limits: Limits | None = None) -> Facts:
@@ -79,8 +82,30 @@ def extract(path: str | Path, *, limits: Limits | None = None) -> Facts:
         raw, problems = index.call_sites(_catalogue())
         for dex_name, problem in problems:
             notes.append(AnalysisNote(code="dex-malformed", message=problem, file=dex_name))
-        spaces = app_namespaces(manifest.package, manifest.application_class)
         urls = _urls(dexes, notes)
+        domains = sorted({h for u in urls if (h := _host(u))})
+        catalogue, matcher = sdks(), _matcher()
+        try:
+            classes = list(index.classes)
+        except DexError as exc:
+            notes.append(AnalysisNote(code="dex-malformed", message=str(exc)))
+            classes = []
+        signals = detect(matcher, classes, manifest, apk.native_libs, domains)
+        attributor = Attributor(
+            matcher=matcher,
+            namespaces=app_namespaces(manifest.package, manifest.application_class),
+            present=frozenset(signals),
+            by_url_class=_url_classes(index, matcher, urls, notes),
+        )
+        call_sites = _merge(raw, attributor)
+        owners_pi: dict[str, set[str]] = defaultdict(set)
+        for c in call_sites:
+            owners_pi[c.owner].add(c.pi_type)
+        try:
+            startup = analyse_startup(index, manifest, call_sites, catalogue)
+        except DexError as exc:
+            notes.append(AnalysisNote(code="startup-unanalysed", message=str(exc)))
+            startup = None
         facts = Facts(
             file_name=Path(path).name,
             file_size=apk.size,
@@ -98,15 +123,36 @@ def extract(path: str | Path, *, limits: Limits | None = None) -> Facts:
             native_libs=list(apk.native_libs),
             assets=list(apk.assets),
             hidden_dex=list(apk.hidden_dex),
-            call_sites=_merge(raw, spaces),
+            call_sites=call_sites,
+            sdks=summarise(catalogue, signals, owners_pi),
+            third_party_packages=third_party(owners_pi, Counter(c.owner for c in call_sites)),
+            startup=startup,
             urls=urls,
-            domains=sorted({h for u in urls if (h := _host(u))}),
+            domains=domains,
             notes=notes,
         )
     return facts
 
 
-def _merge(raw: list[RawSite], spaces: tuple[str, ...]) -> list[CallSite]:
+@functools.cache
+def _matcher() -> SdkMatcher:
+    return SdkMatcher.build(sdks())
+
+
+def _url_classes(index: DexIndex, matcher: SdkMatcher, urls: list[str], notes: list[AnalysisNote]) -> dict[str, str]:
+    """Class descriptor -> SDK id, for classes that load a URL on a catalogued SDK's domain."""
+    by_url = {u: sid for u in urls if (h := _host(u)) and (sid := matcher.domain(h))}
+    if not by_url:
+        return {}
+    try:
+        users = index.string_users(by_url)
+    except DexError as exc:
+        notes.append(AnalysisNote(code="dex-malformed", message=str(exc)))
+        return {}
+    return {caller_class(m): by_url[u] for u, methods in users.items() for m in methods}
+
+
+def _merge(raw: list[RawSite], attributor: Attributor) -> list[CallSite]:
     """One call site per (api, caller), the first instruction's offset kept, sorted for stable output."""
     seen: dict[tuple[str, str, str], CallSite] = {}
     for r in raw:
@@ -124,7 +170,7 @@ def _merge(raw: list[RawSite], spaces: tuple[str, ...]) -> list[CallSite]:
             dex=r.dex,
             offset=r.pc,
             via=r.written if r.api.kind == "invoke" and r.written != r.api.signature else None,
-            owner=owner_of(caller_class(r.caller), spaces),
+            owner=attributor.owner(caller_class(r.caller)),
         )
     return sorted(seen.values(), key=lambda c: (c.pi_type, c.api, c.caller))
 

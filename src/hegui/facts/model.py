@@ -125,6 +125,73 @@ class CallSite(Frozen):
     owner: str = "app"
 
 
+class SdkSignal(Frozen):
+    """One piece of evidence that an SDK is embedded."""
+
+    kind: Literal["code", "component", "native_lib", "domain"]
+    value: str  # package prefix, component class, .so name or domain
+    count: int = 1  # classes under the prefix (code), else 1
+
+
+class DetectedSdk(Frozen):
+    """A catalogued SDK found in the APK, with the PI it reaches here and the PI its vendor declares."""
+
+    id: str
+    name_zh: str
+    name_en: str
+    vendor_zh: str
+    vendor_en: str
+    category: str
+    country: str
+    confidence: Literal["low", "medium", "high"]
+    signals: list[SdkSignal] = Field(default_factory=list)
+    pi_reached: list[str] = Field(default_factory=list)  # pi types of call sites attributed to it
+    pi_declared: list[str] = Field(default_factory=list)  # the vendor's own disclosure
+    privacy_policy: str | None = None
+
+
+class ThirdPartyPackage(Frozen):
+    """Code outside the app's namespace that reaches PI but matches no catalogued SDK."""
+
+    package: str
+    pi_reached: list[str] = Field(default_factory=list)
+    call_sites: int = 0
+
+
+class StartupInit(Frozen):
+    """An SDK initialisation call reachable from code Android runs before any UI."""
+
+    sdk: str  # catalogue id
+    api: str  # the init call as written
+    entry: str  # the startup method the chain starts from
+    chain: list[str]  # method descriptors from the entry to the method making the call
+    gated: bool  # the SDK's consent API is called at startup, or the call sits behind a branch
+    gate: str | None = None  # the consent API seen, if any
+    conditional: bool = False  # a forward branch in some method of the chain skips the call
+
+
+class StartupCollection(Frozen):
+    """A sensitive call site reachable from code Android runs before any UI."""
+
+    api: str
+    pi_type: str
+    caller: str
+    owner: str
+    entry: str
+    chain: list[str]
+    conditional: bool = False
+
+
+class StartupReach(Frozen):
+    """What runs before the user can see (let alone accept) a privacy policy."""
+
+    entries: list[str] = Field(default_factory=list)
+    sdk_inits: list[StartupInit] = Field(default_factory=list)
+    collection: list[StartupCollection] = Field(default_factory=list)
+    max_depth: int = 0
+    truncated: bool = False  # the method budget ran out before the graph was exhausted
+
+
 class AnalysisNote(Frozen):
     """Something that could not be analysed, or a sign worth knowing (e.g. a packed app)."""
 
@@ -154,6 +221,9 @@ class Facts(Frozen):
     assets: list[str] = Field(default_factory=list)
     hidden_dex: list[str] = Field(default_factory=list)  # DEX files outside classes*.dex (packers)
     call_sites: list[CallSite] = Field(default_factory=list)
+    sdks: list[DetectedSdk] = Field(default_factory=list)
+    third_party_packages: list[ThirdPartyPackage] = Field(default_factory=list)
+    startup: StartupReach | None = None
     urls: list[str] = Field(default_factory=list)  # http(s) URLs found as string constants
     domains: list[str] = Field(default_factory=list)
     notes: list[AnalysisNote] = Field(default_factory=list)

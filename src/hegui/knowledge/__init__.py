@@ -7,10 +7,21 @@ source. The loaders here validate with pydantic and cache; a bad file raises ``K
 from hegui.knowledge.loaders import (
     PermissionInfo,
     PiType,
+    SdkInfo,
     SensitiveApi,
     permissions,
     pi_types,
+    sdks,
     sensitive_apis,
 )
 
-__all__ = ["PermissionInfo", "PiType", "SensitiveApi", "permissions", "pi_types", "sensitive_apis"]
+__all__ = [
+    "PermissionInfo",
+    "PiType",
+    "SdkInfo",
+    "SensitiveApi",
+    "permissions",
+    "pi_types",
+    "sdks",
+    "sensitive_apis",
+]
