@@ -30,6 +30,7 @@ from hegui.batch import (
     time_limit,
 )
 from hegui.checks.model import Rule, Severity
+from hegui.cli.sdks import sdks as sdks_command
 from hegui.errors import FormatterError, HeguiError
 from hegui.report import Formatter, available_formatters, get_formatter, plugin_problems
 from hegui.report.json import dumps, json_formatter
@@ -388,6 +389,9 @@ def rules(lang: Annotated[Lang, typer.Option("--lang", help="Language of titles.
     """List every rule: ID, severity, title and legal basis."""
     with _errors_as_lines("rules"):
         _show([rules_table(load_rules(), lang=lang.value)])
+
+
+app.command("sdks")(sdks_command)
 
 
 @app.command()

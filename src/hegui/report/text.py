@@ -27,6 +27,7 @@ from hegui.facts.model import CallSite, Facts
 from hegui.report.descriptors import pretty_member, split_member
 from hegui.report.labels import label
 from hegui.report.model import Report
+from hegui.report.sdk_section import sdk_section, startup_section
 
 DEFAULT_WIDTH = 120
 MAX_SITES_PER_PI = 10
@@ -324,6 +325,10 @@ def renderables(
         _permissions_table(report.facts, lang),
         Text(""),
         _pi_section(report.facts, lang, max_sites),
+        Text(""),
+        sdk_section(report.facts, lang, _heading),
+        Text(""),
+        startup_section(report.facts, lang, _heading),
         Text(""),
         _notes_table(report.facts, lang),
     ]
