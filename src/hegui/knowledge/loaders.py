@@ -188,6 +188,8 @@ def sensitive_apis() -> tuple[SensitiveApi, ...]:
 def sdks() -> dict[str, SdkInfo]:
     """The SDK catalogue (every ``data/sdks/*.yaml``), by id. Code prefixes are unique across it."""
     folder = resources.files("hegui.knowledge").joinpath("data", "sdks")
+    if not folder.is_dir():
+        raise KnowledgeError("the SDK catalogue (knowledge/data/sdks/) is missing: reinstall hegui")
     names = sorted(f.name for f in folder.iterdir() if f.name.endswith(".yaml"))
     out: dict[str, SdkInfo] = {}
     prefixes: dict[str, str] = {}
