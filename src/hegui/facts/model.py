@@ -147,6 +147,7 @@ class DetectedSdk(Frozen):
     signals: list[SdkSignal] = Field(default_factory=list)
     pi_reached: list[str] = Field(default_factory=list)  # pi types of call sites attributed to it
     pi_declared: list[str] = Field(default_factory=list)  # the vendor's own disclosure
+    declared_basis: Literal["vendor", "inferred"] = "vendor"  # inferred: not yet checked against one
     privacy_policy: str | None = None
 
 

@@ -151,6 +151,7 @@ def summarise(
                 signals=sig,
                 pi_reached=sorted(owners_pi.get(f"sdk:{sid}", ())),
                 pi_declared=sorted(info.collects),
+                declared_basis=info.collects_basis,
                 privacy_policy=info.privacy_policy,
             )
         )

@@ -76,6 +76,9 @@ class SdkInfo(_Entry):
     native_libs: list[str] = Field(default_factory=list)
     domains: list[str] = Field(default_factory=list)
     collects: list[str] = Field(default_factory=list)
+    # "vendor": from the vendor's own disclosure; "inferred": what the SDK's function needs, not yet
+    # checked against a disclosure (shown as such in the 双清单 draft)
+    collects_basis: Literal["vendor", "inferred"] = "vendor"
     privacy_policy: str | None = None
     consent_api: list[str] = Field(default_factory=list)
     init_api: list[str] = Field(default_factory=list)

@@ -45,6 +45,10 @@ _LABELS: dict[str, tuple[str, str]] = {
     "sdk_signals": ("识别依据", "Signals"),
     "sdk_pi_reached": ("本 APK 中可触达的个人信息", "PI reached in this APK"),
     "sdk_pi_declared": ("提供方声明收集", "PI the vendor declares"),
+    "inferred_note": (
+        "* 由 SDK 功能推定，尚未与提供方的公开说明核对。",
+        "* inferred from the SDK's function, not yet checked against the vendor's disclosure.",
+    ),
     "unidentified": ("未识别的第三方代码", "Unidentified third-party code"),
     "startup": ("启动阶段（同意隐私政策前）运行的代码", "Code run at startup (before consent)"),
     "startup_entries": ("入口", "Entry points"),

@@ -43,7 +43,10 @@ def sdk_section(facts: Facts, lang: str, heading) -> RenderableType:
             Text(s.confidence, style=_CONF_STYLE[s.confidence]),
             Text(signals, style="dim"),
             Text(", ".join(s.pi_reached) or "-", style="bold" if s.pi_reached else "dim"),
-            Text(", ".join(s.pi_declared) or "-", style="dim"),
+            Text(
+                (", ".join(s.pi_declared) or "-") + (" *" if s.declared_basis == "inferred" else ""),
+                style="dim",
+            ),
         )
     for p in facts.third_party_packages:
         table.add_row(
@@ -55,7 +58,10 @@ def sdk_section(facts: Facts, lang: str, heading) -> RenderableType:
             Text(", ".join(p.pi_reached), style="bold"),
             Text("-"),
         )
-    return Group(heading("sdks", lang, len(facts.sdks)), table)
+    parts: list[RenderableType] = [heading("sdks", lang, len(facts.sdks)), table]
+    if any(s.declared_basis == "inferred" for s in facts.sdks):
+        parts.append(Text(label("inferred_note", lang), style="dim"))
+    return Group(*parts)
 
 
 def startup_section(facts: Facts, lang: str, heading) -> RenderableType | None:
