@@ -89,11 +89,15 @@ def sdk_init_before_consent(facts: Facts) -> Iterator[Finding]:
         )
 
 
-def _by_owner(items: list[StartupCollection]) -> dict[str, list[StartupCollection]]:
-    out: dict[str, list[StartupCollection]] = defaultdict(list)
-    for c in items:
-        out[c.owner].append(c)
-    return out
+def _startup_groups(facts: Facts, *, conditional: bool) -> list[tuple[str, list[StartupCollection], str]]:
+    """(owner, its startup call sites, their PI types joined) for the (un)conditional ones."""
+    if facts.startup is None:
+        return []
+    groups: dict[str, list[StartupCollection]] = defaultdict(list)
+    for c in facts.startup.collection:
+        if c.conditional == conditional:
+            groups[c.owner].append(c)
+    return [(o, items, ", ".join(sorted({c.pi_type for c in items}))) for o, items in sorted(groups.items())]
 
 
 def _collection_evidence(items: list[StartupCollection]) -> list[Evidence]:
@@ -144,15 +148,12 @@ def collection_before_consent(facts: Facts) -> Iterator[Finding]:
     ## References
     - 认定方法 三、1; PIPL 第十三条、第十四条
     """
-    if facts.startup is None:
-        return
-    for owner, items in sorted(_by_owner([c for c in facts.startup.collection if not c.conditional]).items()):
-        types = sorted({c.pi_type for c in items})
+    for owner, items, types in _startup_groups(facts, conditional=False):
         who_zh, who_en = ("应用自身代码", "the app's own code") if owner == "app" else _sdk_name(facts, owner)
         yield collection_before_consent.finding(
             message=Text(
-                zh=f"{who_zh}在启动阶段获取 {', '.join(types)}（{len(items)} 处调用）。",
-                en=f"{who_en} reads {', '.join(types)} at startup ({len(items)} call site(s)).",
+                zh=f"{who_zh}在启动阶段获取 {types}（{len(items)} 处调用）。",
+                en=f"{who_en} reads {types} at startup ({len(items)} call site(s)).",
             ),
             evidence=_collection_evidence(items),
             owner=owner,
@@ -197,14 +198,11 @@ def conditional_collection_at_startup(facts: Facts) -> Iterator[Finding]:
     ## References
     - 认定方法 三、1
     """
-    if facts.startup is None:
-        return
-    for owner, items in sorted(_by_owner([c for c in facts.startup.collection if c.conditional]).items()):
-        types = sorted({c.pi_type for c in items})
+    for owner, items, types in _startup_groups(facts, conditional=True):
         yield conditional_collection_at_startup.finding(
             message=Text(
-                zh=f"启动阶段的条件分支中获取 {', '.join(types)}（{len(items)} 处，归属 {owner}）。",
-                en=f"Startup code reads {', '.join(types)} behind a condition ({len(items)} call site(s), {owner}).",
+                zh=f"启动阶段的条件分支中获取 {types}（{len(items)} 处，归属 {owner}）。",
+                en=f"Startup code reads {types} behind a condition ({len(items)} call site(s), {owner}).",
             ),
             evidence=_collection_evidence(items),
             owner=owner,

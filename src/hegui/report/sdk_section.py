@@ -78,24 +78,21 @@ def startup_section(facts: Facts, lang: str, heading) -> RenderableType | None:
     )
     for i in st.sdk_inits:
         state = label("gated", lang) if i.gated else label("not_gated", lang)
-        lines.append(
-            Text(
-                f"• {i.sdk}: {pretty_member(i.api, short=True)} — {state}",
-                style="" if i.gated else "bold red",
-            )
-        )
-        lines.append(Text("    " + " → ".join(pretty_member(m, short=True) for m in i.chain), style="dim"))
+        lines += _item(f"{i.sdk}: {pretty_member(i.api, short=True)} — {state}", i.chain, alarm=not i.gated)
     for c in st.collection:
         cond = label("conditional", lang) if c.conditional else label("unconditional", lang)
-        lines.append(
-            Text(
-                f"• {c.pi_type} ({c.owner}, {cond}): {pretty_member(c.api, short=True)}",
-                style="" if c.conditional else "bold red",
-            )
-        )
-        lines.append(Text("    " + " → ".join(pretty_member(m, short=True) for m in c.chain), style="dim"))
+        head = f"{c.pi_type} ({c.owner}, {cond}): {pretty_member(c.api, short=True)}"
+        lines += _item(head, c.chain, alarm=not c.conditional)
     if st.truncated:
         lines.append(Text(label("startup_truncated", lang), style="yellow"))
     if len(lines) == 2:
         lines.append(Text(label("startup_clean", lang)))
     return Group(*lines)
+
+
+def _item(head: str, chain: list[str], *, alarm: bool) -> list[RenderableType]:
+    """A bullet line and, under it, the call chain that reaches it."""
+    return [
+        Text(f"• {head}", style="bold red" if alarm else ""),
+        Text("    " + " → ".join(pretty_member(m, short=True) for m in chain), style="dim"),
+    ]
