@@ -62,22 +62,24 @@ def _descriptor(class_name: str | None) -> str | None:
 
 @dataclass(frozen=True)
 class _ApiTable:
-    """init/consent API descriptors of the catalogue; an entry without ``(`` means any overload."""
+    """init/consent API descriptors of the catalogue; an entry without ``(`` means any overload.
+    One API can belong to several SDK entries of one vendor (e.g. a shared pre-init)."""
 
-    exact: dict[str, str]
-    by_name: dict[str, str]
+    exact: dict[str, tuple[str, ...]]
+    by_name: dict[str, tuple[str, ...]]
 
     @classmethod
     def build(cls, catalogue: dict[str, SdkInfo], field: str) -> _ApiTable:
-        exact: dict[str, str] = {}
-        by_name: dict[str, str] = {}
+        exact: dict[str, tuple[str, ...]] = {}
+        by_name: dict[str, tuple[str, ...]] = {}
         for sdk in catalogue.values():
             for d in getattr(sdk, field):
-                (exact if "(" in d else by_name)[d] = sdk.id
+                table = exact if "(" in d else by_name
+                table[d] = (*table.get(d, ()), sdk.id)
         return cls(exact, by_name)
 
-    def match(self, descriptor: str) -> str | None:
-        return self.exact.get(descriptor) or self.by_name.get(descriptor.partition("(")[0])
+    def match(self, descriptor: str) -> tuple[str, ...]:
+        return self.exact.get(descriptor) or self.by_name.get(descriptor.partition("(")[0]) or ()
 
 
 @dataclass
@@ -156,21 +158,23 @@ def analyse(
     full = _walk(index, starts, lambda _c: False)
     gates: dict[str, str] = {}
     for _, callee, _, _ in full.calls:
-        sid = consents.match(callee)
-        if sid is not None:
+        for sid in consents.match(callee):
             gates.setdefault(sid, callee)
 
     # pass 2: do not enter the initialisation of a gated SDK
     def skip(callee: str) -> bool:
-        sid = inits.match(callee)
-        return sid is not None and sid in gates
+        return any(sid in gates for sid in inits.match(callee))
 
     w = full if not gates else _walk(index, starts, skip)
     out_inits: list[StartupInit] = []
     seen: set[tuple[str, str]] = set()
     for method, callee, _, guarded in w.calls:
-        sid = inits.match(callee)
-        if sid is None or (sid, method) in seen or method not in w.conditional:
+        sids = inits.match(callee)
+        if not sids or method not in w.conditional:
+            continue
+        # several entries of one vendor can share an init API: report the one detected, else the first
+        sid = next((s for s in sids if s in gates), sids[0])
+        if (sid, method) in seen:
             continue
         seen.add((sid, method))
         conditional = guarded or w.conditional[method]
