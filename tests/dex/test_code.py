@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hegui.dex.code import WIDTH, candidate_pattern, candidates, invoked_methods, refs_in, walk
+from hegui.dex.code import WIDTH, candidate_pattern, candidates, invokes_with_guards, refs_in, walk
 from hegui.dex.reader import decode_mutf8, read_uleb128
 from hegui.errors import DexError
 
@@ -69,9 +69,12 @@ def test_jumbo_string_reference():
     assert [(r.kind, r.index) for r in refs] == [("string", 0x10005)]
 
 
-def test_invoked_methods_in_order():
+def test_invokes_in_order_with_guards():
     code = INVOKE_7 + units(0x2074, 0x0009, 0x0000) + RETURN_VOID  # invoke-virtual/range meth@9
-    assert invoked_methods(code, 0, len(code)) == [(0, 7), (3, 9)]
+    assert invokes_with_guards(code, 0, len(code)) == [(0, 7, False), (3, 9, False)]
+    # if-eqz v0, +5 jumps over the invoke of meth@9 (pc 2..5), not over the one after it
+    guarded = units(0x0038, 0x0005) + units(0x106E, 0x0009, 0x0000) + INVOKE_7 + RETURN_VOID
+    assert invokes_with_guards(guarded, 0, len(guarded)) == [(2, 9, True), (5, 7, False)]
 
 
 def test_refs_in_rejects_out_of_bounds():

@@ -157,15 +157,6 @@ def refs_in(
     return out
 
 
-def invoked_methods(data: bytes, start: int, end: int) -> list[tuple[int, int]]:
-    """(pc, method index) of every invoke in one method, in order (for call graphs)."""
-    out: list[tuple[int, int]] = []
-    for pos, op in walk(data, start, end):
-        if op in INVOKE_OPS and pos + 4 <= end:
-            out.append(((pos - start) // 2, data[pos + 2] | (data[pos + 3] << 8)))
-    return out
-
-
 IF_TEST_OPS = frozenset(range(0x32, 0x3E))  # if-eq .. if-lez (formats 22t and 21t)
 
 

@@ -131,7 +131,6 @@ class DexIndex:
 
     def __init__(self, dexes: list[DexFile]) -> None:
         self.dexes = dexes
-        self._defines: dict[str, frozenset[tuple[str, str]]] = {}
         self._ancestors: dict[str, tuple[str, ...]] = {}
         self._code: dict[str, dict[tuple[str, str], tuple[DexFile, int, int]]] = {}
         self._code_maps: dict[str, tuple[list[int], list[int], list[int]]] = {}
@@ -144,14 +143,6 @@ class DexIndex:
             for desc, i in dex.defined_types.items():
                 out.setdefault(desc, (dex, i))
         return out
-
-    def _declared_methods(self, desc: str) -> frozenset[tuple[str, str]]:
-        got = self._defines.get(desc)
-        if got is None:
-            dex, i = self.classes[desc]
-            got = frozenset(dex.method_name_proto(m.method_idx) for m in dex.class_methods(dex.class_def(i)))
-            self._defines[desc] = got
-        return got
 
     def ancestors(self, desc: str) -> tuple[str, ...]:
         """Every supertype of a defined class (defined or not), breadth first, without repeats."""
@@ -200,7 +191,7 @@ class DexIndex:
                 return hit
             if c not in self.classes:
                 continue  # a framework or missing class: its own hierarchy is not known here
-            if (name, proto) in self._declared_methods(c):
+            if (name, proto) in self.declared_code(c):
                 return None
             todo.extend(self.supertypes(c))
         return None

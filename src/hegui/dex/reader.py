@@ -145,10 +145,6 @@ class DexFile:
             self._strings[idx] = s
         return s
 
-    def string_start(self, idx: int) -> int:
-        """File offset of the first character byte of string ``idx`` (after its length)."""
-        return read_uleb128(self.data, self.string_offsets[idx])[1]
-
     def type_name(self, idx: int) -> str:
         t = self._types.get(idx)
         if t is None:
@@ -190,10 +186,6 @@ class DexFile:
         b = idx * 4
         return m[b], m[b + 1], m[b + 2] | (m[b + 3] << 16)
 
-    def method_class_indices(self) -> array:
-        """Class type index of every method id, in order (a strided view, no decoding)."""
-        return self._method_ids[0::4]
-
     def method_descriptor(self, idx: int) -> str:
         cls, proto, name = self.method_id(idx)
         return f"{self.type_name(cls)}->{self.string(name)}{self.proto(proto)}"
@@ -210,9 +202,6 @@ class DexFile:
         b = idx * 4
         return f[b], f[b + 1], f[b + 2] | (f[b + 3] << 16)
 
-    def field_class_indices(self) -> array:
-        return self._field_ids[0::4]
-
     def field_descriptor(self, idx: int) -> str:
         cls, typ, name = self.field_id(idx)
         return f"{self.type_name(cls)}->{self.string(name)}:{self.type_name(typ)}"
@@ -222,9 +211,6 @@ class DexFile:
         c = self._class_defs
         b = i * 8
         return ClassDef(c[b], c[b + 1], c[b + 2], c[b + 3], c[b + 6])
-
-    def class_defs(self) -> list[ClassDef]:
-        return [self.class_def(i) for i in range(self.class_defs_size)]
 
     def interfaces(self, cd: ClassDef) -> list[str]:
         return self._type_list(cd.interfaces_off)
