@@ -12,12 +12,19 @@ VerdictStatus = Literal["pass", "fail", "needs-review"]
 class Verdict(Frozen):
     status: VerdictStatus
     reasons: list[Text]
+    suppressed: int = 0  # findings accepted in hegui.toml, left out of the decision
 
 
 def decide(findings: list[Finding]) -> Verdict:
     """``fail`` on any high/critical auto finding of medium or high confidence;
     ``needs-review`` when anything else at medium or above, or any assisted finding, remains;
-    ``pass`` otherwise."""
+    ``pass`` otherwise. Suppressed findings (accepted with a justification) are left out."""
+    suppressed = sum(1 for f in findings if f.suppression is not None)
+    verdict = _decide([f for f in findings if f.suppression is None])
+    return verdict.model_copy(update={"suppressed": suppressed}) if suppressed else verdict
+
+
+def _decide(findings: list[Finding]) -> Verdict:
     failing = [
         f
         for f in findings

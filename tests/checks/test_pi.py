@@ -1,4 +1,4 @@
-"""HG-PI-0xx: PI types reached by call sites (rulebook rules and HG-PI-005)."""
+"""HG-PI-0xx: PI types reached by call sites (declarative rules and HG-PI-005)."""
 
 from __future__ import annotations
 

@@ -13,7 +13,7 @@ from hegui.checks.registry import (
     rule,
     run_checks,
 )
-from hegui.checks.rulebook import load
+from hegui.checks.declarative import load
 from hegui.errors import HeguiError
 
 from .conftest import make_facts, site
@@ -169,7 +169,7 @@ def test_finding_helper_takes_overrides():
     assert f.confidence == check.rule.confidence and f.rule_id == "HG-MAN-002"
 
 
-# --- the rulebook engine -------------------------------------------------------------------------
+# --- the declarative rule engine -------------------------------------------------------------------------
 
 RULEBOOK_ENTRY = """
 entries:
@@ -186,7 +186,7 @@ entries:
 """
 
 
-def test_rulebook_entry_registers_and_runs():
+def test_declarative_entry_registers_and_runs():
     r = Registry()
     (check,) = load(RULEBOOK_ENTRY, r)
     facts = make_facts(call_sites=[site("device_id.imei"), site("device_id.imei"), site("device_id.mac")])
@@ -205,12 +205,12 @@ def test_rulebook_entry_registers_and_runs():
         ("    doc:", "    unknown_key: 1\n    doc:"),  # typo in a key
     ],
 )
-def test_malformed_rulebook_entry_rejected(change, error):
+def test_malformed_declarative_entry_rejected(change, error):
     with pytest.raises(RuleDefinitionError):
         load(RULEBOOK_ENTRY.replace(change, error), Registry())
 
 
-def test_rulebook_duplicate_id_rejected():
+def test_declarative_duplicate_id_rejected():
     r = Registry()
     load(RULEBOOK_ENTRY, r)
     with pytest.raises(RuleDefinitionError, match="already registered"):

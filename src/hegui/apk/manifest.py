@@ -57,6 +57,7 @@ def parse_manifest(apk: Apk) -> Manifest:
         declared_permissions=[n for e in _children(root, "permission") if (n := _attr(e, "name"))],
         application_class=_class_name(package, _attr(app, "name")),
         app_component_factory=_class_name(package, _attr(app, "appComponentFactory")),
+        label=_label(res.value(_attr(app, "label"))),
         debuggable=_bool(res.value(_attr(app, "debuggable")), False),
         allow_backup=_bool(res.value(_attr(app, "allowBackup")), True),
         full_backup_content=res.value(_attr(app, "fullBackupContent")),
@@ -273,6 +274,13 @@ def _bool(value: str | None, default: bool) -> bool:
 def _opt_bool(value: str | None) -> bool | None:
     value = None if value is None else value.strip().lower()
     return True if value == "true" else False if value == "false" else None
+
+
+def _label(value: str | None) -> str | None:
+    """The application label as shown to users; an unresolved reference is no label."""
+    if value is None or _APP_REF.match(value) or value.startswith("@"):
+        return None
+    return value.strip()[:200] or None
 
 
 def _int(value: str | None) -> int | None:

@@ -1,10 +1,10 @@
 """Checks: rules over :class:`hegui.facts.Facts` that produce findings.
 
 Importing the package registers every built-in rule (one module per family, plus the data rules
-in ``data/rulebook.yaml``); see :mod:`hegui.checks.registry` for how to write one.
+in ``data/rules.yaml``); see :mod:`hegui.checks.registry` for how to write one.
 """
 
-from hegui.checks import integrity, internal, manifest, network, permissions, pi, rulebook, sdk
+from hegui.checks import declarative, integrity, internal, manifest, network, permissions, pi, sdk
 from hegui.checks.registry import all_rules, get_rule, run_checks
 
 __all__ = [
@@ -16,7 +16,7 @@ __all__ = [
     "network",
     "permissions",
     "pi",
-    "rulebook",
+    "declarative",
     "run_checks",
     "sdk",
 ]

@@ -79,6 +79,14 @@ class Evidence(Frozen):
     owner: str | None = None
 
 
+class Suppression(Frozen):
+    """Why a finding is accepted (from ``hegui.toml``); the finding stays in reports, marked."""
+
+    justification: str
+    expires: str  # ISO date; the suppression no longer applies after it
+    source: str  # where it was declared, e.g. hegui.toml:[[suppress]] #2
+
+
 class Finding(Frozen):
     rule_id: str
     title: Text
@@ -90,3 +98,4 @@ class Finding(Frozen):
     advice: Text
     evidence: list[Evidence] = Field(default_factory=list)
     owner: str | None = None  # app / sdk:<id> / third-party:<pkg>, when one party is responsible
+    suppression: Suppression | None = None  # accepted with a justification: not counted in the verdict

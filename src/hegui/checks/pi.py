@@ -1,5 +1,5 @@
 """Personal-information rules (HG-PI-0xx) that need logic; the plain "API of PI type X is called"
-rules are data, in ``checks/data/rulebook.yaml``."""
+rules are data, in ``checks/data/rules.yaml``."""
 
 from __future__ import annotations
 

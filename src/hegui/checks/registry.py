@@ -3,8 +3,8 @@
 * **Logic:** a plain function ``def check(facts: Facts) -> Iterable[Finding]`` decorated with
   :func:`rule`, which carries the metadata. Inside, ``yield check.finding(message=..., evidence=...)``
   builds the finding from the rule's metadata.
-* **Data:** an entry in ``checks/data/rulebook.yaml`` for a plain "fact X matches Y" rule
-  (see :mod:`hegui.checks.rulebook`).
+* **Data:** an entry in ``checks/data/rules.yaml`` for a plain "fact X matches Y" rule
+  (see :mod:`hegui.checks.declarative`).
 
 Both end in :meth:`Registry.add`, which rejects malformed and duplicate IDs at import. Rule IDs
 (``HG-<FAMILY>-<NNN>``) are never reused: a retired rule stays registered with ``status="removed"``,

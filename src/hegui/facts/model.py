@@ -69,6 +69,7 @@ class Manifest(Frozen):
     max_sdk: int | None = None
     permissions: list[PermissionRequest] = Field(default_factory=list)
     declared_permissions: list[str] = Field(default_factory=list)  # <permission> defined by the app
+    label: str | None = None  # application android:label, default configuration, when it resolves
     application_class: str | None = None
     app_component_factory: str | None = None
     debuggable: bool = False
@@ -193,6 +194,18 @@ class StartupReach(Frozen):
     truncated: bool = False  # the method budget ran out before the graph was exhausted
 
 
+class AppTypeAssessment(Frozen):
+    """Which of the 39 app types (必要个人信息范围规定) the app is, and the PI necessary for it."""
+
+    id: str  # knowledge/data/app_types.yaml id, e.g. map_navigation
+    name_zh: str
+    name_en: str
+    source: Literal["given", "inferred"]  # given: --app-type / the service; inferred: from label/package
+    confidence: Literal["low", "medium", "high"]
+    basis: str  # why: "--app-type", or the keyword matched and where
+    necessary_pi_types: list[str] = Field(default_factory=list)  # hegui PI types the type needs
+
+
 class AnalysisNote(Frozen):
     """Something that could not be analysed, or a sign worth knowing (e.g. a packed app)."""
 
@@ -225,6 +238,7 @@ class Facts(Frozen):
     sdks: list[DetectedSdk] = Field(default_factory=list)
     third_party_packages: list[ThirdPartyPackage] = Field(default_factory=list)
     startup: StartupReach | None = None
+    app_type: AppTypeAssessment | None = None
     urls: list[str] = Field(default_factory=list)  # http(s) URLs found as string constants
     domains: list[str] = Field(default_factory=list)
     notes: list[AnalysisNote] = Field(default_factory=list)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from hegui.checks.model import Finding, Frozen
+from hegui.checks.model import Finding, Frozen, Text
 from hegui.facts.model import Facts
 from hegui.verdict import Verdict
 
-REPORT_SCHEMA_VERSION = "1.0"
+REPORT_SCHEMA_VERSION = "1.1"  # 1.1: findings[].suppression, warnings, facts.app_type
 
 
 class ToolInfo(Frozen):
@@ -24,3 +24,4 @@ class Report(Frozen):
     facts: Facts
     findings: list[Finding] = Field(default_factory=list)
     verdict: Verdict
+    warnings: list[Text] = Field(default_factory=list)  # e.g. an expired suppression in hegui.toml

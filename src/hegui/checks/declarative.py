@@ -1,4 +1,4 @@
-"""Rules as data: ``checks/data/rulebook.yaml``.
+"""Rules as data: ``checks/data/rules.yaml``.
 
 Only plain "fact X matches Y" rules belong here. An entry carries the rule's metadata, its
 reference page (``doc``), a message template, and one ``match``:
@@ -84,17 +84,17 @@ class Entry(_Strict):
 
 
 def load(text: str, registry: Registry = REGISTRY) -> list[Check]:
-    """Parse a rulebook and register its rules; malformed entries raise RuleDefinitionError."""
+    """Parse declarative rules and register its rules; malformed entries raise RuleDefinitionError."""
     doc = yaml.safe_load(text)
     if not isinstance(doc, dict) or not isinstance(doc.get("entries"), list):
-        raise RuleDefinitionError("rulebook.yaml must be a mapping with 'meta' and 'entries'")
+        raise RuleDefinitionError("rules.yaml must be a mapping with 'meta' and 'entries'")
     checks = []
     for i, raw in enumerate(doc["entries"]):
         try:
             entry = Entry.model_validate(raw)
         except (ValidationError, KeyError, ValueError) as exc:
             rid = raw.get("id", "?") if isinstance(raw, dict) else "?"
-            raise RuleDefinitionError(f"rulebook.yaml entry {i} ({rid}): {exc}") from exc
+            raise RuleDefinitionError(f"rules.yaml entry {i} ({rid}): {exc}") from exc
         checks.append(registry.add(Check(rule=entry.rule, func=_engine(entry), doc=entry.doc)))
     return checks
 
@@ -150,4 +150,4 @@ def _fill(t: Text, values: dict[str, Any]) -> Text:
     return Text(zh=t.zh.format(**values), en=t.en.format(**values))
 
 
-RULEBOOK = load(resources.files("hegui.checks").joinpath("data", "rulebook.yaml").read_text(encoding="utf-8"))
+DECLARATIVE = load(resources.files("hegui.checks").joinpath("data", "rules.yaml").read_text(encoding="utf-8"))
