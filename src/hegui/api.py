@@ -3,34 +3,41 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from hegui import __version__
 from hegui.apk.archive import Limits
 from hegui.checks.registry import run_checks
+from hegui.facts.app_type import with_app_type
 from hegui.facts.extract import extract
 from hegui.report.model import Report, ToolInfo
+from hegui.suppress import SuppressRule, apply
 from hegui.verdict import decide
 
 
 @dataclass(frozen=True)
 class ScanOptions:
     limits: Limits = field(default_factory=Limits)
+    app_type: str | None = None  # one of the 39 app types (hegui.knowledge.rulebook.app_types); else inferred
+    suppress: Sequence[SuppressRule] = ()  # accepted findings, e.g. from hegui.toml
+    today: date | None = None  # for suppression expiry; None: the current date
 
 
 def scan(path: str | Path, *, options: ScanOptions | None = None) -> Report:
     """Analyse one APK: extract facts, run every check, decide the verdict.
 
-    Raises :class:`hegui.errors.ApkError` when the input cannot be analysed at all; problems with
+    Raises :class:`hegui.errors.ApkError` when the input cannot be analysed at all (and
+    :class:`hegui.errors.KnowledgeError` for an unknown ``app_type``); problems with
     parts of it (one malformed DEX, an unreadable network config) become analysis notes instead.
     """
     options = options or ScanOptions()
     started = time.perf_counter()
     scanned_at = datetime.now(UTC).isoformat(timespec="seconds")
-    facts = extract(path, limits=options.limits)
-    findings = run_checks(facts)
+    facts = with_app_type(extract(path, limits=options.limits), options.app_type)
+    findings, warnings = apply(run_checks(facts), options.suppress, today=options.today)
     return Report(
         tool=ToolInfo(version=__version__),
         scanned_at=scanned_at,
@@ -38,4 +45,5 @@ def scan(path: str | Path, *, options: ScanOptions | None = None) -> Report:
         facts=facts,
         findings=findings,
         verdict=decide(findings),
+        warnings=warnings,
     )

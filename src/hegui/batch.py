@@ -32,10 +32,13 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from hegui.errors import ApkError, DexError, FormatterError, HeguiError, KnowledgeError
+from hegui.errors import ApkError, ConfigError, DexError, FormatterError, HeguiError, KnowledgeError
 from hegui.report.schema import BatchError
+
+if TYPE_CHECKING:
+    from hegui.api import ScanOptions
 
 Worker = Callable[[str], dict[str, Any]]
 
@@ -68,6 +71,7 @@ _KINDS: tuple[tuple[type[HeguiError], str], ...] = (
     (DexError, "dex"),
     (KnowledgeError, "knowledge"),
     (FormatterError, "formatter"),
+    (ConfigError, "config"),
 )
 
 
@@ -109,12 +113,13 @@ class BatchItem:
         return out
 
 
-def scan_to_dict(path: str) -> dict[str, Any]:
-    """The default worker: scan one APK and return its report as a JSON-ready dict."""
+def scan_to_dict(path: str, options: ScanOptions | None = None) -> dict[str, Any]:
+    """The default worker: scan one APK and return its report as a JSON-ready dict. With options,
+    pass ``functools.partial(scan_to_dict, options=...)`` (it pickles; the options travel once)."""
     from hegui.api import scan
     from hegui.report.json import report_dict
 
-    return report_dict(scan(path))
+    return report_dict(scan(path, options=options))
 
 
 # -- inputs ---------------------------------------------------------------------------------------
@@ -248,7 +253,7 @@ def _context(worker: Worker) -> Any:
     ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
     if ctx.get_start_method() == "forkserver":
         preload = ["hegui.batch"]
-        if worker is scan_to_dict and _imports_cleanly("hegui.api"):
+        if getattr(worker, "func", worker) is scan_to_dict and _imports_cleanly("hegui.api"):
             # import the analysis code once in the server rather than in every worker. Only when
             # it imports here: an import error other than ImportError would kill the server.
             preload.append("hegui.api")

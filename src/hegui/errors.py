@@ -32,3 +32,7 @@ class KnowledgeError(HeguiError):
 
 class FormatterError(HeguiError):
     """An unknown output format, or a formatter failed."""
+
+
+class ConfigError(HeguiError):
+    """A configuration file (hegui.toml) cannot be read or has a malformed entry."""

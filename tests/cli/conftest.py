@@ -31,7 +31,7 @@ def scan_returns(monkeypatch: pytest.MonkeyPatch) -> Callable[..., None]:
     """Make the CLI's single-APK scan return a constructed report (or raise)."""
 
     def set_(result: Report | BaseException | list[Severity]) -> None:
-        def fake(path: Path) -> Report:
+        def fake(path: Path, options=None) -> Report:
             if isinstance(result, BaseException):
                 raise result
             return make_report(result) if isinstance(result, list) else result

@@ -103,7 +103,7 @@ def test_missing_file(runner, tmp_path) -> None:
 
 
 def test_single_apk_time_out(runner, apk, monkeypatch) -> None:
-    def slow(path: Path) -> Report:
+    def slow(path: Path, options=None) -> Report:
         time.sleep(10)
         raise AssertionError("not reached")
 

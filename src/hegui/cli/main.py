@@ -6,6 +6,7 @@ be analysed (or bad usage). Errors are one line on stderr: ``hegui: <file>: <kin
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -20,6 +21,7 @@ from rich.console import Console, RenderableType
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from hegui import __version__
+from hegui.api import ScanOptions
 from hegui.batch import (
     BatchError,
     BatchItem,
@@ -30,6 +32,9 @@ from hegui.batch import (
     time_limit,
 )
 from hegui.checks.model import Rule, Severity
+from hegui.cli.diff import diff as diff_command
+from hegui.cli.options import Lang
+from hegui.cli.rules import rules as rules_command
 from hegui.cli.sdks import sdks as sdks_command
 from hegui.errors import FormatterError, HeguiError
 from hegui.report import Formatter, available_formatters, get_formatter, plugin_problems
@@ -71,11 +76,6 @@ class OutputFormat(StrEnum):
                 assert_never(self)
 
 
-class Lang(StrEnum):
-    zh = "zh"
-    en = "en"
-
-
 class FailOn(StrEnum):
     info = "info"
     low = "low"
@@ -95,11 +95,11 @@ class FailOn(StrEnum):
 # -- the library calls (module attributes, so tests can replace them) -----------------------------
 
 
-def scan_apk(path: Path) -> Report:
+def scan_apk(path: Path, options: ScanOptions | None = None) -> Report:
     """Scan one APK in this process."""
     from hegui.api import scan
 
-    return scan(path)
+    return scan(path, options=options)
 
 
 def load_rules() -> list[Rule]:
@@ -110,6 +110,19 @@ def load_rules() -> list[Rule]:
 
 
 batch_worker: Callable[[str], dict[str, Any]] = scan_to_dict  # runs in a child process; must pickle
+
+
+def scan_options(app_type: str | None, config: Path | None, *, no_config: bool = False) -> ScanOptions:
+    """Options from --app-type and hegui.toml; a bad type or file is one error line and exit 2."""
+    from hegui.facts.app_type import given
+    from hegui.suppress import find_config, load_config
+
+    with _errors_as_lines("--app-type" if app_type else "hegui.toml"):
+        if app_type:
+            given(app_type)  # unknown type: KnowledgeError naming the choices, before any work
+        path = config if config is not None else (None if no_config else find_config())
+        rules = load_config(path).suppress if path is not None else ()
+    return ScanOptions(app_type=app_type, suppress=tuple(rules))
 
 
 # -- output helpers -------------------------------------------------------------------------------
@@ -166,12 +179,19 @@ def _show(parts: Sequence[RenderableType], *, out: IO[str] | None = None, err: b
         typer.echo(capture(parts), file=stream, nl=False)
 
 
-def _write(text: str, out: Path | None) -> None:
+def _write(text: str | bytes, out: Path | None) -> None:
     if out is None:
-        typer.echo(text, nl=False)
+        if isinstance(text, bytes):
+            sys.stdout.buffer.write(text)
+            sys.stdout.buffer.flush()
+        else:
+            typer.echo(text, nl=False)
         return
     try:
-        out.write_text(text, encoding="utf-8")
+        if isinstance(text, bytes):
+            out.write_bytes(text)
+        else:
+            out.write_text(text, encoding="utf-8")
     except OSError as exc:
         _fatal(out, BatchError(kind="io", message=f"cannot write the output: {exc.strerror or exc}"))
 
@@ -212,7 +232,8 @@ def scan(
         typer.Option(
             "--format",
             "-f",
-            help="Output format: text or json (or a third-party format). "
+            help="Output format: text, json, sarif, html, pdf, dual-list-md, dual-list-html, "
+            "dual-list-csv (or a third-party format). "
             "In batch mode, json writes JSON Lines and text a summary table.",
         ),
     ] = OutputFormat.text.value,
@@ -243,14 +264,32 @@ def scan(
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No progress bar or informational messages on stderr.")
     ] = False,
+    app_type: Annotated[
+        str | None,
+        typer.Option(
+            "--app-type",
+            help="The app's type, one of the 39 of the necessary-PI rules (list: hegui rules --app-types); "
+            "default: inferred from the label and package, with a stated confidence.",
+        ),
+    ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config", help="hegui.toml with [[suppress]] entries (default: ./hegui.toml if present)."
+        ),
+    ] = None,
+    no_config: Annotated[bool, typer.Option("--no-config", help="Ignore ./hegui.toml.")] = False,
 ) -> None:
     """Scan APKs: one APK gives a full report, several (or a folder) a batch summary."""
     formatter = _formatter(format)
+    options = scan_options(app_type, config, no_config=no_config)
     apks, problems = collect_apks(paths)
     if len(paths) == 1 and not paths[0].is_dir():
         if problems:
             _fatal(*problems[0])
-        code = _scan_one(apks[0], formatter, out=out, lang=lang.value, fail_on=fail_on, timeout=timeout)
+        code = _scan_one(
+            apks[0], formatter, out=out, lang=lang.value, fail_on=fail_on, timeout=timeout, options=options
+        )
     else:
         if format not in (OutputFormat.text.value, OutputFormat.json.value):
             message = f"format {format!r} is for one APK; use text or json in batch mode"
@@ -266,21 +305,29 @@ def scan(
             timeout=timeout,
             jsonl=jsonl,
             quiet=quiet,
+            options=options,
         )
     raise typer.Exit(code)
 
 
 def _scan_one(
-    path: Path, formatter: Formatter, *, out: Path | None, lang: str, fail_on: FailOn, timeout: float
+    path: Path,
+    formatter: Formatter,
+    *,
+    out: Path | None,
+    lang: str,
+    fail_on: FailOn,
+    timeout: float,
+    options: ScanOptions,
 ) -> int:
     with _errors_as_lines(path):
         with time_limit(timeout):
-            report = scan_apk(path)
+            report = scan_apk(path, options)
         if out is None and formatter is text_formatter and sys.stdout.isatty():
             _show(text_formatter.renderables(report, lang=lang))
         else:
             _write(formatter.render(report, lang=lang), out)
-    return fail_on.exit_code(f.severity for f in report.findings)
+    return fail_on.exit_code(f.severity for f in report.findings if f.suppression is None)
 
 
 def _run_jsonl_path(requested: Path | None) -> Path:
@@ -323,7 +370,11 @@ def _scan_batch(
     timeout: float,
     jsonl: Path | None,
     quiet: bool,
+    options: ScanOptions,
 ) -> int:
+    worker = batch_worker
+    if worker is scan_to_dict and options != ScanOptions():
+        worker = functools.partial(scan_to_dict, options=options)
     run_path = _run_jsonl_path(jsonl)
     run_file = _open_for_lines(run_path)
     out_file = _open_for_lines(out) if (as_json and out is not None) else None
@@ -358,7 +409,7 @@ def _scan_batch(
     try:
         for item in unreadable:
             emit(item)
-        results = scan_many(apks, jobs=jobs, timeout=timeout, worker=batch_worker)
+        results = scan_many(apks, jobs=jobs, timeout=timeout, worker=worker)
         with _errors_as_lines("batch"), progress, closing(results):  # closing: stop workers on Ctrl-C
             task = progress.add_task("hegui", total=len(apks))
             for item in results:
@@ -384,14 +435,9 @@ def _scan_batch(
     return max((_item_code(i, fail_on) for i in items), default=EXIT_OK)
 
 
-@app.command()
-def rules(lang: Annotated[Lang, typer.Option("--lang", help="Language of titles.")] = Lang.zh) -> None:
-    """List every rule: ID, severity, title and legal basis."""
-    with _errors_as_lines("rules"):
-        _show([rules_table(load_rules(), lang=lang.value)])
-
-
+app.command("rules")(rules_command)
 app.command("sdks")(sdks_command)
+app.command("diff")(diff_command)
 
 
 @app.command()
