@@ -73,3 +73,47 @@ def test_sensitive_pi_one_finding_per_type():
     sensitive = sorted(t for t, e in pi_types().items() if e.sensitive)[:2]
     found = run(make_facts(call_sites=[site(t) for t in sensitive]), "HG-PI-005")
     assert len(found) == 2
+
+
+# -- HG-PI-006: PI beyond the app type's necessary scope ------------------------------------------
+
+
+def _pi006(apk: str, app_type: str | None):
+    from pathlib import Path
+
+    from hegui.api import ScanOptions, scan
+
+    path = Path(__file__).resolve().parents[1] / "fixtures" / "apk" / apk
+    report = scan(path, options=ScanOptions(app_type=app_type))
+    return report, [f for f in report.findings if f.rule_id == "HG-PI-006"]
+
+
+def test_pi006_silent_when_location_is_necessary() -> None:
+    report, found = _pi006("pi_location.apk", "map_navigation")
+    assert {cs.pi_type for cs in report.facts.call_sites} <= {
+        "location.precise", "location.coarse", "location.wifi", "location.cell"
+    }
+    assert report.facts.app_type is not None and report.facts.app_type.source == "given"
+    assert found == []
+
+
+def test_pi006_fires_for_a_type_that_needs_no_pi() -> None:
+    report, found = _pi006("pi_location.apk", "news")
+    (f,) = found
+    reached = {cs.pi_type for cs in report.facts.call_sites}
+    assert reached and all(pi in f.message.en or ev_has(f, pi) for pi in reached)
+    assert f.confidence == "medium" and f.judgement == "assisted"
+    assert f.evidence[0].element == "app_type" and f.evidence[0].value == "news (given)"
+    assert len([e for e in f.evidence if e.kind == "call_site"]) >= len(reached)
+
+
+def ev_has(f, pi: str) -> bool:
+    from hegui.checks.evidence import pi_name
+
+    return pi_name(pi).en in f.message.en
+
+
+def test_pi006_needs_a_type() -> None:
+    report, found = _pi006("pi_location.apk", None)
+    assert report.facts.app_type is None  # label "…" and package give no keyword
+    assert found == []

@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from hegui.checks import registry as reg
+from hegui.checks.declarative import load
 from hegui.checks.model import Evidence, Severity, Text
 from hegui.checks.registry import (
     Registry,
@@ -13,7 +14,6 @@ from hegui.checks.registry import (
     rule,
     run_checks,
 )
-from hegui.checks.declarative import load
 from hegui.errors import HeguiError
 
 from .conftest import make_facts, site

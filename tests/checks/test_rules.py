@@ -13,6 +13,7 @@ import pytest
 from hegui.checks.registry import all_rules, run_checks
 from hegui.facts.model import (
     AnalysisNote,
+    AppTypeAssessment,
     Component,
     Facts,
     NetworkSecurityConfig,
@@ -20,6 +21,8 @@ from hegui.facts.model import (
     StartupInit,
     StartupReach,
     ThirdPartyPackage,
+    TlsOverride,
+    UrlRef,
 )
 
 from .conftest import cert, make_facts, site
@@ -50,6 +53,29 @@ def _collected(*, conditional: bool) -> StartupCollection:
         entry=ENTRY,
         chain=[ENTRY, caller],
         conditional=conditional,
+    )
+
+
+_CALLER = "Lcom/example/app/Api;->send()V"
+
+
+def _tls(kind: str, verdict: str) -> TlsOverride:
+    return TlsOverride(
+        kind=kind,  # type: ignore[arg-type]
+        declaring_class="Lcom/example/app/Net;",
+        method="Lcom/example/app/Net;->m()V",
+        interface="Ljavax/net/ssl/X509TrustManager;",
+        verdict=verdict,  # type: ignore[arg-type]
+        dex="classes.dex",
+    )
+
+
+def _sensor(owner: str):
+    return site(
+        "sensors.motion",
+        api="Landroid/hardware/SensorManager;->registerListener(Landroid/hardware/SensorEventListener;Landroid/hardware/Sensor;I)Z",
+        api_id="sensor_manager.register_listener",
+        owner=owner,
     )
 
 
@@ -160,7 +186,53 @@ CASES: dict[str, tuple[Case, Case]] = {
         lambda: make_facts(signing_schemes=["v1"], target_sdk=30),
         lambda: make_facts(signing_schemes=["v1"], target_sdk=29),
     ),
+    "HG-NET-003": (
+        lambda: make_facts(tls=[_tls("trust_manager", "accepts_all")]),
+        lambda: make_facts(tls=[_tls("trust_manager", "checks")]),
+    ),
+    "HG-NET-004": (
+        lambda: make_facts(tls=[_tls("hostname_verifier", "accepts_all")]),
+        lambda: make_facts(tls=[_tls("hostname_verifier", "checks")]),
+    ),
+    "HG-NET-005": (
+        lambda: make_facts(tls=[_tls("webview_ssl_error", "proceeds")]),
+        lambda: make_facts(tls=[_tls("webview_ssl_error", "checks")]),
+    ),
+    "HG-NET-006": (
+        lambda: make_facts(
+            manifest={"uses_cleartext_traffic": True},
+            cleartext_urls=[UrlRef(url="http://api.example.cn/v1", caller=_CALLER)],
+            call_sites=[site("device_id.imei")],
+        ),
+        lambda: make_facts(
+            manifest={"uses_cleartext_traffic": False},
+            cleartext_urls=[UrlRef(url="http://api.example.cn/v1", caller=_CALLER)],
+            call_sites=[site("device_id.imei")],
+        ),
+    ),
+    "HG-SDK-005": (
+        lambda: make_facts(call_sites=[_sensor("sdk:tencent_gdt")]),
+        lambda: make_facts(call_sites=[_sensor("app")]),
+    ),
+    "HG-PI-006": (
+        lambda: make_facts(app_type=_app_type("news", []), call_sites=[site("device_id.imei")]),
+        lambda: make_facts(
+            app_type=_app_type("map_navigation", ["location.precise"]), call_sites=[site("location.precise")]
+        ),
+    ),
 }
+
+
+def _app_type(type_id: str, necessary: list[str]) -> AppTypeAssessment:
+    return AppTypeAssessment(
+        id=type_id,
+        name_zh=type_id,
+        name_en=type_id,
+        source="given",
+        confidence="high",
+        basis="--app-type",
+        necessary_pi_types=necessary,
+    )
 # Raised by the registry when a check crashes, never by Facts: see test_registry.py.
 NOT_FROM_FACTS = {"HG-INT-001"}
 

@@ -4,7 +4,7 @@ Importing the package registers every built-in rule (one module per family, plus
 in ``data/rules.yaml``); see :mod:`hegui.checks.registry` for how to write one.
 """
 
-from hegui.checks import declarative, integrity, internal, manifest, network, permissions, pi, sdk
+from hegui.checks import declarative, integrity, internal, manifest, network, permissions, pi, sdk, transport
 from hegui.checks.registry import all_rules, get_rule, run_checks
 
 __all__ = [
@@ -19,4 +19,5 @@ __all__ = [
     "declarative",
     "run_checks",
     "sdk",
+    "transport",
 ]

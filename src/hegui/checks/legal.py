@@ -2,7 +2,8 @@
 
 ``LegalBasis.law`` is a short name from :data:`INSTRUMENTS`; the article is written as the
 instrument numbers it (法律 "第X条", 认定方法 "类、项" such as "三、1", standards by clause).
-For 164号文 the article is the name of the problem category (整治任务中的问题类别), not a number.
+For 164号文 the article is the name of the problem category (整治任务中的问题类别), not a number;
+for 2021专项 it is the name of the problem or scenario the campaign lists (整治的问题、场景).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ INSTRUMENTS: dict[str, str] = {
     "164号文": "《关于开展纵深推进APP侵害用户权益专项整治行动的通知》（工信部信管函〔2020〕164号）",
     "GB/T 35273-2020": "GB/T 35273-2020《信息安全技术 个人信息安全规范》",
     "GB/T 41391-2022": "GB/T 41391-2022《信息安全技术 移动互联网应用程序（App）收集个人信息基本要求》",
+    "必要个人信息范围规定": "《常见类型移动互联网应用程序必要个人信息范围规定》（国信办秘字〔2021〕14号）",
+    "2021专项": "工业和信息化部 2021 年互联网行业专项整治行动（APP 侵害用户权益等，四方面 8 类问题、22 个场景）",
 }
 
 
@@ -80,3 +83,21 @@ PISS_11_2 = _b("GB/T 35273-2020", "11.2", "个人信息安全工程：在开发�
 APP_6_1 = _b("GB/T 41391-2022", "6.1", "最小必要收集")
 APP_6_5 = _b("GB/T 41391-2022", "6.5", "系统权限")
 APP_F = _b("GB/T 41391-2022", "附录F", "常见不可变更的唯一设备识别码（资料性附录）")
+
+# PIPL (added with HG-PI-006)
+PIPL_16 = _b("PIPL", "第十六条", "不得以个人不同意处理其个人信息或者撤回同意为由，拒绝提供产品或者服务（处理为提供产品或者服务所必需的除外）")
+
+# 164号文: 欺骗误导用户 (added with HG-SDK-005)
+M164_MISLEAD_DOWNLOAD = _b("164号文", "欺骗误导用户下载APP")
+
+# 2021专项: problems and scenarios the campaign names (added with HG-NET-003..006, HG-SDK-005)
+C2021_TRANSMISSION = _b(
+    "2021专项",
+    "数据传输时未对敏感信息加密",
+    "威胁数据安全：数据收集、传输、存储及对外提供等环节未按要求采取必要的管理和技术措施",
+)
+C2021_SPLASH = _b(
+    "2021专项",
+    "应用软件启动弹窗欺骗误导用户",
+    "开屏弹窗页面利用文字、图片、视频等方式欺骗误导用户跳转第三方页面（如整屏为跳转链接）",
+)

@@ -70,7 +70,7 @@ def cleartext(facts: Facts) -> Iterator[Finding]:
     - PIPL 第五十一条; 网络安全法 第四十二条; GB/T 35273-2020 6.3
     - Android: `android:usesCleartextTraffic`; Network security configuration
     """
-    app_wide, parts = _cleartext_parts(facts)
+    app_wide, parts = cleartext_parts(facts)
     if not parts:
         return
     http = [u for u in facts.urls if u.lower().startswith("http://")]
@@ -94,7 +94,7 @@ def cleartext(facts: Facts) -> Iterator[Finding]:
     )
 
 
-def _cleartext_parts(facts: Facts) -> tuple[bool, list[tuple[Text, list[Evidence]]]]:
+def cleartext_parts(facts: Facts) -> tuple[bool, list[tuple[Text, list[Evidence]]]]:
     """(cleartext allowed app-wide?, [(what, evidence)]) for Android 7+ devices."""
     m = facts.manifest
     target = facts.target_sdk or 1

@@ -9,10 +9,21 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
-from hegui.checks.legal import APP_6_1, M164_COLLECT, PIPL_13, PIPL_14, RD_3_1, RD_5_1
+from hegui.checks import evidence as ev
+from hegui.checks.legal import (
+    APP_6_1,
+    C2021_SPLASH,
+    M164_COLLECT,
+    M164_MISLEAD_DOWNLOAD,
+    PIPL_13,
+    PIPL_14,
+    RD_3_1,
+    RD_5_1,
+)
 from hegui.checks.model import Evidence, Finding, Severity, Text
 from hegui.checks.registry import rule
-from hegui.facts.model import Facts, StartupCollection
+from hegui.facts.model import CallSite, Facts, StartupCollection
+from hegui.knowledge import sdks as sdk_catalogue
 
 
 def _chain(chain: list[str]) -> str:
@@ -255,4 +266,104 @@ def unidentified_third_party(facts: Facts) -> Iterator[Finding]:
             ),
             evidence=[Evidence(kind="call_site", owner=f"third-party:{pkg.package}", value=pkg.package)],
             owner=f"third-party:{pkg.package}",
+        )
+
+
+# -- HG-SDK-005: shake-to-open (摇一摇跳转) ----------------------------------------------------
+SENSOR_LISTENER_APIS = "sensor_manager.register"  # api_id prefix: the registerListener overloads
+
+
+def _ad_sdk_names(facts: Facts) -> dict[str, tuple[str, str]]:
+    """sdk id -> (name zh, name en) of the catalogued advertising SDKs among the call-site owners."""
+    detected = {s.id: s for s in facts.sdks}
+    catalogue = sdk_catalogue()
+    out: dict[str, tuple[str, str]] = {}
+    for sid in {c.owner.partition(":")[2] for c in facts.call_sites if c.owner.startswith("sdk:")}:
+        if sid in detected:
+            if detected[sid].category == "ads":
+                out[sid] = (detected[sid].name_zh, detected[sid].name_en)
+        elif sid in catalogue and catalogue[sid].category == "ads":
+            out[sid] = (catalogue[sid].name.zh, catalogue[sid].name.en)
+    return out
+
+
+@rule(
+    id="HG-SDK-005",
+    family="SDK",
+    title=Text(
+        zh="广告 SDK 监听运动传感器（疑似“摇一摇”跳转）",
+        en="Ad SDK listens to motion sensors (shake-to-open)",
+    ),
+    description=Text(
+        zh="广告类第三方 SDK 在其自身代码中注册了传感器监听（SensorManager.registerListener）。开屏、插屏等广告"
+        "常以“摇一摇”“扭一扭”的方式触发跳转：用户拿起手机、走路或乘车时的晃动即可被判定为“摇动”，"
+        "在用户无意点击的情况下打开广告落地页、第三方应用或下载页面，属于欺骗误导用户跳转的典型场景；"
+        "同时，SDK 持续读取传感器数据也需要在隐私政策中说明。",
+        en="A third-party advertising SDK registers a sensor listener (SensorManager.registerListener) from its "
+        "own code. Splash and interstitial ads often open on a 'shake' or 'twist': ordinary movement - picking "
+        "the phone up, walking, riding a bus - counts as a shake and opens the ad's landing page, another app or "
+        "a download without the user meaning to tap anything, the textbook case of misleading users into a jump. "
+        "The SDK reading sensor data also has to be disclosed in the privacy policy.",
+    ),
+    advice=Text(
+        zh="确认该广告 SDK 是否启用了摇一摇、扭一扭等靠设备晃动触发跳转的广告交互；如启用，应在 SDK 后台或初始化配置中关闭，"
+        "或确保触发阈值足够高、界面明确提示且跳转前经用户确认。在隐私政策的第三方 SDK 清单中说明该 SDK 读取传感器信息及其目的。",
+        en="Check whether the ad SDK has shake or twist interactions that open ads on device movement enabled; if so, "
+        "turn them off in the SDK's console or initialisation options, or make sure the trigger threshold is high, the "
+        "screen says clearly what shaking does and the user confirms before any jump. List the SDK's sensor access and "
+        "its purpose in the privacy policy's third-party SDK list.",
+    ),
+    severity=Severity.medium,
+    confidence="medium",
+    judgement="assisted",
+    legal_basis=[C2021_SPLASH, M164_MISLEAD_DOWNLOAD],
+    references=[
+        "https://developer.android.com/reference/android/hardware/SensorManager#registerListener(android.hardware.SensorEventListener,%20android.hardware.Sensor,%20int)",
+        "https://developer.android.com/develop/sensors-and-location/sensors/sensors_motion",
+    ],
+)
+def ad_sdk_shake(facts: Facts) -> Iterator[Finding]:
+    """## What it does
+    One finding per catalogued SDK of category `ads` (in the SDK catalogue, see
+    `knowledge/data/sdks/*.yaml`) that owns call sites of `SensorManager.registerListener` (any
+    overload: `api_id` `sensor_manager.register*`), with those call sites as evidence. Sensors
+    registered from the app's own code, from non-advertising SDKs, or from unidentified
+    third-party packages (however "ad-like" their package name) are not reported. Assisted: the
+    SDK may register sensors for another purpose, and whether shake-to-open is switched on is a
+    server or initialisation setting hegui cannot see.
+
+    ## Why is this bad?
+    MIIT's 2021 campaign against splash-screen pop-ups targets ads that trick users into
+    jumping to third-party pages; "shake to open" turns everyday movement into an ad click. It
+    belongs to 164号文's "欺骗误导用户" problems, and MIIT has singled out shake-triggered jumps
+    since. The sensor reading itself is collection the privacy policy must cover.
+
+    ## Example
+    `com.qq.e.ads.splash.SplashShake.start()` calls
+    `SensorManager.registerListener(this, accelerometer, SENSOR_DELAY_UI)` while the splash ad
+    shows.
+
+    ## References
+    - 工信部 2021 年专项整治：应用软件启动弹窗欺骗误导用户
+    - 164号文：欺骗误导用户下载APP
+    - Android: SensorManager.registerListener; motion sensors
+    """
+    ads = _ad_sdk_names(facts)
+    if not ads:
+        return
+    groups: dict[str, list[CallSite]] = defaultdict(list)
+    for c in facts.call_sites:
+        sid = c.owner.partition(":")[2]
+        if c.owner.startswith("sdk:") and sid in ads and c.api_id.startswith(SENSOR_LISTENER_APIS):
+            groups[sid].append(c)
+    for sid, sites in sorted(groups.items()):
+        zh, en = ads[sid]
+        yield ad_sdk_shake.finding(
+            message=Text(
+                zh=f"广告 SDK「{zh}」在其代码中注册了传感器监听（{len(sites)} 处），可能用于“摇一摇”等晃动触发的广告跳转。",
+                en=f"The ad SDK {en} registers sensor listeners in its own code ({len(sites)} call site(s)), "
+                "possibly for shake-to-open ads.",
+            ),
+            evidence=ev.call_sites(sites),
+            owner=f"sdk:{sid}",
         )

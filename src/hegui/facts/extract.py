@@ -17,6 +17,7 @@ from hegui.facts.model import AnalysisNote, CallSite, DexInfo, Facts
 from hegui.facts.owner import app_namespaces, caller_class
 from hegui.facts.sdks import Attributor, SdkMatcher, detect, summarise, third_party
 from hegui.facts.startup import analyse as analyse_startup
+from hegui.facts.tls import cleartext_url_refs, overrides
 from hegui.knowledge import permissions, sdks, sensitive_apis
 
 MAX_URLS = 2000
@@ -98,6 +99,9 @@ def extract(path: str | Path, *, limits: Limits | None = None) -> Facts:
             by_url_class=_url_classes(index, matcher, urls, notes),
         )
         call_sites = _merge(raw, attributor)
+        tls, tls_notes = overrides(index, attributor.owner)
+        url_refs, url_notes = cleartext_url_refs(index, urls, attributor.owner)
+        notes.extend(tls_notes + url_notes)
         owners_pi: dict[str, set[str]] = defaultdict(set)
         for c in call_sites:
             owners_pi[c.owner].add(c.pi_type)
@@ -129,6 +133,8 @@ def extract(path: str | Path, *, limits: Limits | None = None) -> Facts:
             startup=startup,
             urls=urls,
             domains=domains,
+            cleartext_urls=url_refs,
+            tls=tls,
             notes=notes,
         )
     return facts

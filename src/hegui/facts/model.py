@@ -206,6 +206,37 @@ class AppTypeAssessment(Frozen):
     necessary_pi_types: list[str] = Field(default_factory=list)  # hegui PI types the type needs
 
 
+class TlsOverride(Frozen):
+    """App code that replaces a platform TLS check, and what the replacement does.
+
+    ``kind``: ``trust_manager`` (``X509TrustManager.checkServerTrusted``), ``hostname_verifier``
+    (``HostnameVerifier.verify``), ``webview_ssl_error`` (``WebViewClient.onReceivedSslError``) or
+    ``allow_all_verifier`` (a method that installs Apache's allow-all hostname verifier).
+    ``verdict``: ``accepts_all`` (never rejects: no throw and no check whose failure propagates,
+    or ``verify`` always returns ``true``),
+    ``proceeds`` (calls ``SslErrorHandler.proceed()``), ``conditional`` (``proceed()`` on one path,
+    ``cancel()`` on another) or ``checks`` (none of these: a real check, or one hegui cannot read).
+    ``offset`` is the deciding instruction, in 16-bit code units from the method's first one.
+    """
+
+    kind: Literal["trust_manager", "hostname_verifier", "webview_ssl_error", "allow_all_verifier"]
+    declaring_class: str  # Dalvik descriptor of the class holding the method
+    method: str  # Dalvik descriptor of the method
+    interface: str  # the platform type overridden, e.g. Ljavax/net/ssl/X509TrustManager;
+    verdict: Literal["accepts_all", "checks", "proceeds", "conditional"]
+    owner: str = "app"  # as CallSite.owner
+    dex: str
+    offset: int = 0
+
+
+class UrlRef(Frozen):
+    """A cleartext (``http://``) URL constant and one method that loads it (``const-string``)."""
+
+    url: str
+    caller: str  # Dalvik descriptor of the method
+    owner: str = "app"  # as CallSite.owner
+
+
 class AnalysisNote(Frozen):
     """Something that could not be analysed, or a sign worth knowing (e.g. a packed app)."""
 
@@ -241,4 +272,6 @@ class Facts(Frozen):
     app_type: AppTypeAssessment | None = None
     urls: list[str] = Field(default_factory=list)  # http(s) URLs found as string constants
     domains: list[str] = Field(default_factory=list)
+    cleartext_urls: list[UrlRef] = Field(default_factory=list)  # the http:// ones, with who loads them
+    tls: list[TlsOverride] = Field(default_factory=list)  # overridden TLS checks (see TlsOverride)
     notes: list[AnalysisNote] = Field(default_factory=list)

@@ -1,0 +1,450 @@
+"""Transport rules (HG-NET-003..006): TLS checks the code switches off, and cleartext endpoints.
+
+HG-NET-003..005 read ``Facts.tls`` (overridden TrustManagers, HostnameVerifiers and WebView SSL
+error handlers, see :mod:`hegui.facts.tls`); HG-NET-006 reads ``Facts.cleartext_urls`` with the
+owner of every call site and the cleartext policy HG-NET-001 works out.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections import defaultdict
+from collections.abc import Iterator
+from urllib.parse import urlsplit
+
+from hegui.checks import evidence as ev
+from hegui.checks.legal import C2021_TRANSMISSION, CSL_21, CSL_42, PIPL_51, PISS_6_3
+from hegui.checks.model import Evidence, Finding, Severity, Text
+from hegui.checks.network import ANDROID_7, MAX_URL_EVIDENCE, cleartext_parts
+from hegui.checks.registry import rule
+from hegui.facts.model import Facts, TlsOverride, UrlRef
+
+TLS_BASIS = [PIPL_51, CSL_21, CSL_42, PISS_6_3, C2021_TRANSMISSION]
+MASVS_NETWORK = "https://mas.owasp.org/MASVS/controls/MASVS-NETWORK-1/"
+MASTG_TLS = "https://mas.owasp.org/MASTG/tests/android/MASVS-NETWORK/MASTG-TEST-0021/"
+
+# Hosts and URLs that appear as strings but carry no traffic off the device.
+LOCAL_HOSTS = frozenset({"localhost", "10.0.2.2"})  # 10.0.2.2: the emulator's alias of the host machine
+NOT_TRANSPORT_HOSTS = (
+    "schemas.android.com",
+    "www.w3.org",
+    "ns.adobe.com",
+    "xml.org",
+    "xmlpull.org",
+    "purl.org",
+    "schemas.xmlsoap.org",
+    "schemas.microsoft.com",
+    "json-schema.org",
+    "www.apache.org",  # licence headers
+)
+NOT_TRANSPORT_SUFFIXES = (".dtd", ".xsd", ".xsl", ".xslt")
+
+
+def _java(descriptor: str) -> str:
+    """``Lcom/example/Trust$1;`` -> ``com.example.Trust$1``."""
+    return (
+        descriptor[1:-1].replace("/", ".")
+        if descriptor.startswith("L") and descriptor.endswith(";")
+        else descriptor
+    )
+
+
+def _who(facts: Facts, owner: str) -> Text:
+    if owner == "app":
+        return Text(zh="应用自身代码", en="The app's own code")
+    kind, _, name = owner.partition(":")
+    if kind == "sdk":
+        for s in facts.sdks:
+            if s.id == name:
+                return Text(zh=f"第三方 SDK「{s.name_zh}」", en=f"The third-party SDK {s.name_en}")
+        return Text(zh=f"第三方 SDK {name}", en=f"The third-party SDK {name}")
+    return Text(zh=f"第三方代码包 {name}", en=f"Third-party package {name}")
+
+
+def _groups(facts: Facts, kinds: set[str], verdicts: set[str]) -> list[tuple[str, str, list[TlsOverride]]]:
+    """(declaring class, owner, overrides) for the matching overrides, one group per class."""
+    groups: dict[tuple[str, str], list[TlsOverride]] = defaultdict(list)
+    for o in facts.tls:
+        if o.kind in kinds and o.verdict in verdicts:
+            groups[(o.declaring_class, o.owner)].append(o)
+    return [(cls, owner, items) for (cls, owner), items in sorted(groups.items())]
+
+
+def _evidence(items: list[TlsOverride]) -> list[Evidence]:
+    out = []
+    for o in items:
+        name = o.method.partition("->")[2]
+        api = o.interface if o.kind == "allow_all_verifier" else f"{o.interface}->{name}"
+        out.append(
+            Evidence(
+                kind="call_site",
+                file=o.dex,
+                api=api,
+                caller=o.method,
+                owner=o.owner,
+                value=f"{o.verdict} @{o.offset}",
+            )
+        )
+    return out
+
+
+# -- HG-NET-003 ------------------------------------------------------------------------------
+@rule(
+    id="HG-NET-003",
+    family="NET",
+    title=Text(zh="自定义 TrustManager 信任任意证书", en="TrustManager accepts every certificate"),
+    description=Text(
+        zh="代码中实现了 X509TrustManager（或 X509ExtendedTrustManager），其 checkServerTrusted 方法既不抛出异常、"
+        "也不调用系统或其他 TrustManager 进行校验，即对任何服务器证书一律放行。使用它建立的 HTTPS 连接虽然加密，"
+        "却无法确认对端身份：在公共 Wi-Fi 等环境中，攻击者用自签名证书即可冒充服务器，解密并篡改其中的个人信息。",
+        en="The code implements X509TrustManager (or X509ExtendedTrustManager) with a checkServerTrusted that "
+        "neither throws nor calls the platform's or another TrustManager's check: it accepts any server "
+        "certificate. HTTPS connections made with it are encrypted but unauthenticated, so anyone on the "
+        "network path (public Wi-Fi, a rogue access point) can impersonate the server with a self-signed "
+        "certificate and read or alter the personal information sent.",
+    ),
+    advice=Text(
+        zh="删除自定义的信任所有证书的 TrustManager，使用系统默认的证书校验；确需自定义信任（如自签名证书、证书固定）时，"
+        "通过网络安全配置（network_security_config 的 trust-anchors、pin-set）实现，或在 checkServerTrusted 中先委托系统"
+        " TrustManager 校验、失败时抛出 CertificateException。调试用的放行逻辑不得进入发布版本。",
+        en="Remove the trust-all TrustManager and rely on the platform's certificate validation. For custom trust "
+        "(self-signed servers, pinning) use the network security config (trust-anchors, pin-set), or have "
+        "checkServerTrusted delegate to the platform TrustManager and throw CertificateException when it fails. "
+        "Keep debugging shortcuts out of release builds.",
+    ),
+    severity=Severity.high,
+    legal_basis=TLS_BASIS,
+    references=[
+        "https://developer.android.com/privacy-and-security/security-ssl",
+        "https://support.google.com/faqs/answer/6346016",
+        MASVS_NETWORK,
+        MASTG_TLS,
+    ],
+)
+def trust_all_manager(facts: Facts) -> Iterator[Finding]:
+    """## What it does
+    Reports every class whose `checkServerTrusted` (any of the three overloads) has the verdict
+    `accepts_all` in `Facts.tls`: the class has `X509TrustManager` or `X509ExtendedTrustManager`
+    among its ancestors (directly, or through a class defined in the APK), and the method's body
+    has no `throw` and calls nothing but logging, string building or Kotlin's parameter null
+    checks. A body that throws, or that delegates to another TrustManager or calls any other
+    method (such as `X509Certificate.checkValidity`) outside a try block, is not reported; a
+    delegation inside a try block in a method with no `throw` is, since whatever it raised is
+    caught and dropped. One finding per class.
+
+    ## Why is this bad?
+    TLS without certificate validation is encryption to whoever answers: a man in the middle
+    presents any certificate and reads everything. The law requires encryption and other
+    technical measures that actually protect personal information in transit; Google Play
+    rejects apps with such TrustManagers for the same reason.
+
+    ## Example
+    ```smali
+    .method public checkServerTrusted([Ljava/security/cert/X509Certificate;Ljava/lang/String;)V
+        return-void
+    .end method
+    ```
+
+    ## References
+    - PIPL 第五十一条; 网络安全法 第二十一条、第四十二条; GB/T 35273-2020 6.3
+    - 工信部 2021 年专项整治：数据传输时未对敏感信息加密
+    - Android: Security with network protocols; Google Play: unsafe X509TrustManager
+    - OWASP MASVS-NETWORK-1
+    """
+    for cls, owner, items in _groups(facts, {"trust_manager"}, {"accepts_all"}):
+        who = _who(facts, owner)
+        yield trust_all_manager.finding(
+            message=Text(
+                zh=f"{who.zh}中的 {_java(cls)} 的 checkServerTrusted 不做任何证书校验，接受任意服务器证书。",
+                en=f"{who.en}: checkServerTrusted of {_java(cls)} validates nothing and accepts any server "
+                "certificate.",
+            ),
+            evidence=_evidence(items),
+            owner=owner,
+        )
+
+
+# -- HG-NET-004 ------------------------------------------------------------------------------
+@rule(
+    id="HG-NET-004",
+    family="NET",
+    title=Text(zh="主机名校验被关闭（HostnameVerifier 恒返回 true）", en="Hostname verification disabled"),
+    description=Text(
+        zh="代码中实现的 HostnameVerifier.verify 在所有路径上都返回 true，或使用了 Apache HttpClient 的 "
+        "ALLOW_ALL_HOSTNAME_VERIFIER / AllowAllHostnameVerifier 并将其设置为主机名校验器。这样，任何受信任 CA "
+        "为任意域名签发的证书都会被接受，攻击者可用自己域名的合法证书冒充应用的服务器，窃取传输中的个人信息。",
+        en="A HostnameVerifier's verify returns true on every path, or the code installs Apache HttpClient's "
+        "ALLOW_ALL_HOSTNAME_VERIFIER / AllowAllHostnameVerifier. Any certificate issued by a trusted CA for any "
+        "domain is then accepted, so an attacker with a valid certificate for their own domain can impersonate "
+        "the app's servers and read the personal information sent to them.",
+    ),
+    advice=Text(
+        zh="删除恒返回 true 的 HostnameVerifier 及对 ALLOW_ALL_HOSTNAME_VERIFIER 的使用，使用系统默认的主机名校验"
+        "（HttpsURLConnection.getDefaultHostnameVerifier()，OkHttp 默认的 OkHostnameVerifier）；"
+        "确需放宽时，只对明确的域名列表返回 true，其余委托默认校验器。",
+        en="Remove the always-true HostnameVerifier and any use of ALLOW_ALL_HOSTNAME_VERIFIER; use the platform "
+        "default (HttpsURLConnection.getDefaultHostnameVerifier(), OkHttp's built-in verifier). If an exception is "
+        "truly needed, accept only an explicit list of host names and delegate everything else to the default.",
+    ),
+    severity=Severity.high,
+    legal_basis=TLS_BASIS,
+    references=[
+        "https://developer.android.com/privacy-and-security/security-ssl",
+        "https://support.google.com/faqs/answer/7188426",
+        MASVS_NETWORK,
+        MASTG_TLS,
+    ],
+)
+def trust_all_hostnames(facts: Facts) -> Iterator[Finding]:
+    """## What it does
+    Reports, one finding per class, `Facts.tls` entries with verdict `accepts_all` of kind
+    `hostname_verifier` (a `HostnameVerifier.verify(String, SSLSession)` whose every `return`
+    returns a register the method only ever sets to a non-zero constant) and of kind
+    `allow_all_verifier` (a method that reads `SSLSocketFactory.ALLOW_ALL_HOSTNAME_VERIFIER` or
+    `NoopHostnameVerifier.INSTANCE`, or constructs `AllowAllHostnameVerifier`, and calls
+    `setHostnameVerifier`, `setDefaultHostnameVerifier`, OkHttp's `hostnameVerifier` or a
+    constructor taking a verifier). A verifier that returns the result of a call (the default
+    verifier, `String.equals`) is not reported.
+
+    ## Why is this bad?
+    Certificate validation proves a CA vouches for *some* name; hostname verification proves it
+    is the server's name. Without it any valid certificate for any domain passes, which defeats
+    TLS as surely as a trust-all TrustManager.
+
+    ## Example
+    ```smali
+    .method public verify(Ljava/lang/String;Ljavax/net/ssl/SSLSession;)Z
+        const/4 v0, 0x1
+        return v0
+    .end method
+    ```
+
+    ## References
+    - PIPL 第五十一条; 网络安全法 第二十一条、第四十二条; GB/T 35273-2020 6.3
+    - 工信部 2021 年专项整治：数据传输时未对敏感信息加密
+    - Android: Security with network protocols; Google Play: unsafe HostnameVerifier
+    - OWASP MASVS-NETWORK-1
+    """
+    for cls, owner, items in _groups(facts, {"hostname_verifier", "allow_all_verifier"}, {"accepts_all"}):
+        who = _who(facts, owner)
+        if any(o.kind == "hostname_verifier" for o in items):
+            zh = f"{who.zh}中的 {_java(cls)} 实现的 HostnameVerifier.verify 恒返回 true，不校验主机名。"
+            en = f"{who.en}: {_java(cls)} implements HostnameVerifier.verify to return true for every host."
+        else:
+            zh = f"{who.zh}中的 {_java(cls)} 设置了允许任意主机名的校验器（ALLOW_ALL_HOSTNAME_VERIFIER）。"
+            en = f"{who.en}: {_java(cls)} installs an allow-all hostname verifier (ALLOW_ALL_HOSTNAME_VERIFIER)."
+        yield trust_all_hostnames.finding(message=Text(zh=zh, en=en), evidence=_evidence(items), owner=owner)
+
+
+# -- HG-NET-005 ------------------------------------------------------------------------------
+@rule(
+    id="HG-NET-005",
+    family="NET",
+    title=Text(zh="WebView 忽略 SSL 证书错误继续加载", en="WebView proceeds despite SSL errors"),
+    description=Text(
+        zh="WebViewClient 子类重写了 onReceivedSslError，并在其中调用 SslErrorHandler.proceed()，"
+        "即证书无效（自签名、过期、域名不符）时仍继续加载页面。页面中的登录、表单等个人信息可能被中间人截获或篡改。",
+        en="A WebViewClient subclass overrides onReceivedSslError and calls SslErrorHandler.proceed(): pages "
+        "keep loading when the certificate is invalid (self-signed, expired, wrong host), so logins and forms in "
+        "them can be intercepted or altered by a man in the middle.",
+    ),
+    advice=Text(
+        zh="在 onReceivedSslError 中调用 handler.cancel()（或不重写该方法，默认即取消加载）；"
+        "如需兼容测试环境，只在调试版本中放行，并确保发布版本不包含该逻辑。",
+        en="Call handler.cancel() in onReceivedSslError (or do not override it: the default cancels). If a test "
+        "environment needs an exception, allow it in debug builds only and make sure release builds do not "
+        "contain it.",
+    ),
+    severity=Severity.high,
+    legal_basis=TLS_BASIS,
+    references=[
+        "https://developer.android.com/reference/android/webkit/WebViewClient#onReceivedSslError(android.webkit.WebView,%20android.webkit.SslErrorHandler,%20android.net.http.SslError)",
+        "https://support.google.com/faqs/answer/7071387",
+        MASVS_NETWORK,
+    ],
+)
+def webview_ssl_proceed(facts: Facts) -> Iterator[Finding]:
+    """## What it does
+    Reports every `WebViewClient` subclass whose `onReceivedSslError(WebView, SslErrorHandler,
+    SslError)` calls `SslErrorHandler.proceed()` (`Facts.tls`, kind `webview_ssl_error`). When
+    the same method also calls `cancel()` or the superclass implementation (which cancels), the
+    verdict is `conditional`: the finding says so and its confidence drops to medium, since the
+    branch may only be taken in debug builds.
+
+    ## Why is this bad?
+    `proceed()` tells the WebView to ignore the certificate problem. Whatever the page sends
+    (logins, forms, cookies) then goes to whoever intercepted the connection.
+
+    ## Example
+    ```java
+    public void onReceivedSslError(WebView view, SslErrorHandler handler, SslError error) {
+        handler.proceed();
+    }
+    ```
+
+    ## References
+    - PIPL 第五十一条; 网络安全法 第二十一条、第四十二条; GB/T 35273-2020 6.3
+    - 工信部 2021 年专项整治：数据传输时未对敏感信息加密
+    - Android: WebViewClient.onReceivedSslError; Google Play: unsafe SSL error handler
+    - OWASP MASVS-NETWORK-1
+    """
+    for cls, owner, items in _groups(facts, {"webview_ssl_error"}, {"proceeds", "conditional"}):
+        who = _who(facts, owner)
+        conditional = all(o.verdict == "conditional" for o in items)
+        if conditional:
+            zh = (
+                f"{who.zh}中的 {_java(cls)} 在 onReceivedSslError 的某个分支中调用 proceed()、另一分支取消加载"
+                "（有条件放行，需确认发布版本不会走到放行分支）。"
+            )
+            en = (
+                f"{who.en}: {_java(cls)} calls proceed() in onReceivedSslError on one branch and cancels on another "
+                "(conditional: check that release builds never take the proceed branch)."
+            )
+        else:
+            zh = f"{who.zh}中的 {_java(cls)} 在 onReceivedSslError 中调用 proceed()，忽略证书错误继续加载。"
+            en = f"{who.en}: {_java(cls)} calls proceed() in onReceivedSslError and loads despite certificate errors."
+        yield webview_ssl_proceed.finding(
+            message=Text(zh=zh, en=en),
+            evidence=_evidence(items),
+            owner=owner,
+            confidence="medium" if conditional else "high",
+        )
+
+
+# -- HG-NET-006 ------------------------------------------------------------------------------
+def is_transport(url: str) -> bool:
+    """False for strings that look like http:// URLs but carry no traffic off the device."""
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+    except ValueError:
+        return False
+    if not host or host in LOCAL_HOSTS:
+        return False
+    if any(host == h or host.endswith("." + h) for h in NOT_TRANSPORT_HOSTS):
+        return False
+    if parts.path.lower().endswith(NOT_TRANSPORT_SUFFIXES):
+        return False
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        return True
+    return not (ip.is_loopback or ip.is_unspecified)
+
+
+def _permitted(facts: Facts) -> tuple[bool, list[str]] | None:
+    """None when cleartext is off (see HG-NET-001); else (everywhere?, domains it is allowed to)."""
+    app_wide, parts = cleartext_parts(facts)
+    if not parts:
+        return None
+    m = facts.manifest
+    android6 = bool(m.uses_cleartext_traffic) and (facts.min_sdk or 1) < ANDROID_7
+    nsc = m.network_security_config
+    domains = list(nsc.cleartext_domains) if nsc is not None and nsc.parse_error is None else []
+    return app_wide or android6, domains
+
+
+def _host_allowed(url: str, everywhere: bool, domains: list[str]) -> bool:
+    if everywhere:
+        return True
+    host = (urlsplit(url).hostname or "").lower()
+    for d in domains:
+        d = d.lower()
+        if d.startswith("*.") and (host == d[2:] or host.endswith(d[1:])):
+            return True
+        if host == d:
+            return True
+    return False
+
+
+@rule(
+    id="HG-NET-006",
+    family="NET",
+    title=Text(zh="个人信息可能经明文 HTTP 传输", en="Personal information may be sent unencrypted"),
+    description=Text(
+        zh="应用允许明文 HTTP 通信，且代码中使用 http:// 地址的一方（应用自身、某个第三方 SDK 或代码包）同时获取个人信息。"
+        "同一方既持有明文接口地址、又读取设备标识、位置等信息，个人信息很可能经这些接口以明文发送，"
+        "可在网络中被窃听或篡改。静态分析无法确认具体发送了哪些数据，需结合抓包等方式确认。",
+        en="The app permits cleartext HTTP, and a party whose code loads http:// URLs (the app, a third-party SDK "
+        "or package) also reads personal information. When the same party holds cleartext endpoints and reads "
+        "device identifiers, location or similar, that information is likely sent to them unencrypted, where "
+        "anyone on the network path can read or alter it. Static analysis cannot see what is sent: confirm with "
+        "a traffic capture.",
+    ),
+    advice=Text(
+        zh="将这些接口全部改为 HTTPS，并在网络安全配置中关闭明文传输；第三方 SDK 的明文接口应升级 SDK 版本或联系其提供方。"
+        "抓包确认整改后不再有个人信息以明文发送。",
+        en="Move these endpoints to HTTPS and turn cleartext off in the network security config; for a "
+        "third-party SDK's endpoints, upgrade the SDK or contact its vendor. Confirm with a traffic capture that no "
+        "personal information is sent in cleartext any more.",
+    ),
+    severity=Severity.medium,
+    confidence="low",
+    judgement="assisted",
+    legal_basis=TLS_BASIS,
+    references=[
+        "https://developer.android.com/privacy-and-security/security-config#CleartextTrafficPermitted",
+        "https://developer.android.com/privacy-and-security/risks/cleartext-communications",
+        "https://mas.owasp.org/MASVS/controls/MASVS-NETWORK-1/",
+    ],
+)
+def cleartext_pi(facts: Facts) -> Iterator[Finding]:
+    """## What it does
+    When cleartext traffic is permitted (decided as in HG-NET-001: `usesCleartextTraffic`, the
+    network security config, or the targetSdk < 28 default), takes the `http://` URL constants
+    of `Facts.cleartext_urls`, each with the owner of the method that loads it, and leaves out
+    strings that carry no traffic (XML namespaces and schemas, `.dtd`/`.xsd` URLs, `localhost`,
+    loopback and unspecified addresses). When only some domains permit cleartext, only URLs on
+    those domains count. One finding per owner (`app`, `sdk:<id>`, `third-party:<pkg>`) whose
+    own call sites also reach personal information, with the URLs and the PI types as evidence.
+    Confidence is low, or medium when a URL is loaded by a class that itself reads the PI.
+
+    ## Why is this bad?
+    PI in cleartext is readable by any hop between the phone and the server. The 2021
+    campaign names "数据传输时未对敏感信息加密" as a scenario of its own.
+
+    ## Example
+    `ApiClient.report()` reads `TelephonyManager.getDeviceId()` and builds
+    `http://api.example.cn/v1/report?id=` + the ID, with `usesCleartextTraffic="true"`.
+
+    ## References
+    - PIPL 第五十一条; 网络安全法 第二十一条、第四十二条; GB/T 35273-2020 6.3
+    - 工信部 2021 年专项整治：数据传输时未对敏感信息加密
+    - Android: Cleartext communications; network security configuration
+    - OWASP MASVS-NETWORK-1
+    """
+    allowed = _permitted(facts)
+    if allowed is None:
+        return
+    everywhere, domains = allowed
+    by_owner: dict[str, list[UrlRef]] = defaultdict(list)
+    for ref in facts.cleartext_urls:
+        if is_transport(ref.url) and _host_allowed(ref.url, everywhere, domains):
+            by_owner[ref.owner].append(ref)
+    for owner, refs in sorted(by_owner.items()):
+        sites = [c for c in facts.call_sites if c.owner == owner]
+        if not sites:
+            continue
+        pi = ev.by_pi_type(sites)
+        names = [ev.pi_name(t) for t in pi]
+        urls = sorted({r.url for r in refs})
+        url_classes = {r.caller.partition("->")[0] for r in refs}
+        same_class = any(c.caller.partition("->")[0] in url_classes for c in sites)
+        who = _who(facts, owner)
+        evidence = [
+            Evidence(kind="network", value=r.url, caller=r.caller, owner=owner)
+            for r in refs[:MAX_URL_EVIDENCE]
+        ]
+        yield cleartext_pi.finding(
+            message=Text(
+                zh=f"{who.zh}使用 {len(urls)} 个明文 HTTP 地址（如 {urls[0]}），同时获取"
+                + "、".join(n.zh for n in names)
+                + "。",
+                en=f"{who.en} uses {len(urls)} cleartext HTTP URL(s) (e.g. {urls[0]}) and also reads "
+                + ", ".join(n.en for n in names)
+                + ".",
+            ),
+            evidence=evidence + ev.call_sites(sites)[:MAX_URL_EVIDENCE],
+            owner=owner,
+            confidence="medium" if same_class else "low",
+        )
