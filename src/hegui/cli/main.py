@@ -40,7 +40,7 @@ from hegui.errors import FormatterError, HeguiError
 from hegui.report import Formatter, available_formatters, get_formatter, plugin_problems
 from hegui.report.json import dumps, json_formatter
 from hegui.report.model import REPORT_SCHEMA_VERSION, Report
-from hegui.report.tables import batch_summary, report_severities, rules_table
+from hegui.report.tables import batch_summary, report_severities
 from hegui.report.text import capture, text_formatter
 
 app = typer.Typer(

@@ -39,5 +39,7 @@ def rules(
         elif app_types:
             parts = [view.app_types_table(lang=lang.value)]
         else:
-            parts = [cli.rules_table(cli.load_rules(), lang=lang.value)]
+            from hegui.report.tables import rules_table
+
+            parts = [rules_table(cli.load_rules(), lang=lang.value)]
         cli._show(parts)
