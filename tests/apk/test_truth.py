@@ -102,7 +102,8 @@ def test_signing(name):
         assert (schemes, certs, problem) == ([], [], None)
     else:
         assert schemes == ["v1", "v2", "v3"] and problem is None
-        assert len(certs) == 1 and certs[0].schemes == ["v1", "v2", "v3"] and not certs[0].debug
+        assert len(certs) == 1 and certs[0].schemes == ["v1", "v2", "v3"]
+        assert certs[0].debug == TRUTH[name].get("debug_certificate", False)
 
 
 @pytest.mark.parametrize("name", BAD)
@@ -113,3 +114,10 @@ def test_bad_inputs(name):
         for dex in apk.dex_names:
             apk.read(dex)
     assert err.value.kind == TRUTH[name]["error"]
+
+
+@pytest.mark.parametrize("name", [n for n in GOOD if "trusts_user_certificates" in TRUTH.get(n, {})])
+def test_user_ca_trust(name):
+    nsc = facts(name)[1].network_security_config
+    assert nsc is not None and nsc.trusts_user_certificates == TRUTH[name]["trusts_user_certificates"]
+    assert not nsc.debug_overrides

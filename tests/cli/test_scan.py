@@ -120,7 +120,8 @@ def test_unknown_format(runner, apk, scan_returns) -> None:
     result = _run(runner, "scan", apk, "--format", "xml")
     assert result.exit_code == 2
     assert _one_error_line(result) == (
-        "hegui: --format: formatter: unknown output format 'xml'; choose one of: text, json"
+        "hegui: --format: formatter: unknown output format 'xml'; choose one of: "
+        "text, json, sarif, html, pdf, dual-list-md, dual-list-html, dual-list-csv"
     )
 
 

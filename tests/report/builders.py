@@ -2,8 +2,23 @@
 
 from __future__ import annotations
 
-from hegui.checks.model import Evidence, Finding, LegalBasis, Severity, Text
-from hegui.facts.model import AnalysisNote, CallSite, Certificate, Component, DexInfo, Facts, Manifest
+from hegui.checks.model import Evidence, Finding, LegalBasis, Severity, Suppression, Text
+from hegui.facts.model import (
+    AnalysisNote,
+    AppTypeAssessment,
+    CallSite,
+    Certificate,
+    Component,
+    DetectedSdk,
+    DexInfo,
+    Facts,
+    Manifest,
+    SdkSignal,
+    StartupCollection,
+    StartupInit,
+    StartupReach,
+    ThirdPartyPackage,
+)
 from hegui.knowledge.loaders import Bilingual, PermissionInfo, PiType
 from hegui.report.model import Report, ToolInfo
 from hegui.verdict import decide
@@ -246,3 +261,151 @@ def fake_permissions() -> dict[str, PermissionInfo]:
             p("android.permission.INTERNET", "normal", "访问网络", "Full network access"),
         )
     }
+
+
+# -- a report with every section filled: SDKs, startup chains, app type, suppression, warnings -----
+
+UMENG_INIT = "Lcom/umeng/commonsdk/UMConfigure;->init(Landroid/content/Context;Ljava/lang/String;)V"
+APP_ON_CREATE = "Lcom/example/shop/App;->onCreate()V"
+
+
+def detected_sdks() -> list[DetectedSdk]:
+    return [
+        DetectedSdk(
+            id="umeng",
+            name_zh="友盟统计 SDK",
+            name_en="Umeng Analytics SDK",
+            vendor_zh="友盟同欣（北京）科技有限公司",
+            vendor_en="Umeng",
+            category="analytics",
+            country="CN",
+            confidence="high",
+            signals=[SdkSignal(kind="code", value="com.umeng.analytics", count=12)],
+            pi_reached=["device_id.imei"],
+            pi_declared=["device_id.imei", "device_id.android_id"],
+            privacy_policy="https://example.com/umeng/privacy",
+        ),
+        DetectedSdk(
+            id="amap",
+            name_zh="高德定位 SDK",
+            name_en="AMap Location SDK",
+            vendor_zh="高德软件有限公司",
+            vendor_en="AutoNavi",
+            category="map_location",
+            country="CN",
+            confidence="medium",
+            signals=[SdkSignal(kind="code", value="com.amap.api.location", count=3)],
+            pi_reached=["location.precise"],
+            pi_declared=["location.precise"],
+            declared_basis="inferred",
+        ),
+    ]
+
+
+def suppressed_finding() -> Finding:
+    base = finding(Severity.high, rule_id="HG-NET-009")
+    return base.model_copy(
+        update={
+            "suppression": Suppression(
+                justification="内网测试地址，发布版不包含",
+                expires="2099-12-31",
+                source="hegui.toml:[[suppress]] #1",
+            )
+        }
+    )
+
+
+def rich_report(*, label: str | None = "示例商城", severities: list[Severity] | None = None) -> Report:
+    """:func:`make_report` plus SDKs, unidentified code, startup chains, an app type, one suppressed
+    finding and a warning: every section of the HTML report and of the 双清单 has rows."""
+    base = make_report(severities)
+    f = base.facts
+    startup = StartupReach(
+        entries=[APP_ON_CREATE],
+        sdk_inits=[
+            StartupInit(sdk="umeng", api=UMENG_INIT, entry=APP_ON_CREATE, chain=[APP_ON_CREATE], gated=False)
+        ],
+        collection=[
+            StartupCollection(
+                api=IMEI_API,
+                pi_type="device_id.imei",
+                caller=MAIN_ON_CREATE,
+                owner="app",
+                entry=APP_ON_CREATE,
+                chain=[APP_ON_CREATE, MAIN_ON_CREATE],
+            )
+        ],
+        max_depth=2,
+    )
+    facts_ = f.model_copy(
+        update={
+            "manifest": f.manifest.model_copy(update={"label": label}),
+            "sdks": detected_sdks(),
+            "third_party_packages": [
+                ThirdPartyPackage(
+                    package="com.unknown.tracker", pi_reached=["device_id.android_id"], call_sites=2
+                )
+            ],
+            "startup": startup,
+            "app_type": AppTypeAssessment(
+                id="online_shopping",
+                name_zh="网络购物类",
+                name_en="Online shopping",
+                source="inferred",
+                confidence="medium",
+                basis="label keyword 商城",
+                necessary_pi_types=["location.precise"],
+            ),
+        }
+    )
+    findings = [*base.findings, suppressed_finding()]
+    return base.model_copy(
+        update={
+            "facts": facts_,
+            "findings": findings,
+            "verdict": decide(findings),
+            "warnings": [
+                Text(zh="hegui.toml 中的一条豁免已过期", en="A suppression in hegui.toml has expired")
+            ],
+        }
+    )
+
+
+HOSTILE = '<script>alert(1)</script>"><img src=x onerror=alert(2)>'
+FORMULA = '=HYPERLINK("http://evil.example","x")'
+
+
+def hostile_report() -> Report:
+    """:func:`rich_report` with attacker-controlled strings wherever an APK can put them."""
+    base = rich_report(label=HOSTILE)
+    f = base.facts
+    evil_site = CallSite(
+        api=IMEI_API,
+        kind="invoke",
+        api_id="telephony.getDeviceId",
+        pi_type="device_id.imei",
+        caller=f"L{HOSTILE};->run()V",
+        dex="classes.dex",
+        offset=1,
+        owner=f"third-party:{FORMULA}",
+    )
+    facts_ = f.model_copy(
+        update={
+            "call_sites": [*f.call_sites, evil_site],
+            "third_party_packages": [
+                *f.third_party_packages,
+                ThirdPartyPackage(package=FORMULA, pi_reached=["device_id.imei"], call_sites=1),
+                ThirdPartyPackage(package="+cmd|' /C calc'!A0", pi_reached=["sms"], call_sites=1),
+                ThirdPartyPackage(package="-1+2", pi_reached=["sms"], call_sites=1),
+                ThirdPartyPackage(package="@SUM(A1)", pi_reached=["sms"], call_sites=1),
+            ],
+            "notes": [*f.notes, AnalysisNote(code="odd", message=HOSTILE, file=HOSTILE)],
+        }
+    )
+    evil = finding(
+        Severity.high,
+        rule_id="HG-SDK-002",
+        evidence=[Evidence(kind="manifest", element=HOSTILE, value=HOSTILE, owner=HOSTILE)],
+    ).model_copy(update={"owner": f"third-party:{HOSTILE}", "message": Text(zh=HOSTILE, en=HOSTILE)})
+    findings = [*base.findings, evil]
+    return base.model_copy(update={"facts": facts_, "findings": findings, "verdict": decide(findings)})

@@ -37,7 +37,7 @@ def plugins(monkeypatch: pytest.MonkeyPatch):
 
 
 def test_builtin_formatters() -> None:
-    assert list(FORMATTERS) == ["text", "json"]
+    assert list(FORMATTERS) == ["text", "json", "sarif", "html", "pdf", "dual-list-md", "dual-list-html", "dual-list-csv"]
     for name, fmt in FORMATTERS.items():
         assert fmt.name == name
         assert isinstance(fmt, Formatter)
@@ -58,7 +58,7 @@ def test_unknown_format_names_the_choices() -> None:
 @pytest.mark.usefixtures("plugins")
 def test_plugins_load_lazily_and_safely(report: Report) -> None:
     formatters = available_formatters()
-    assert list(formatters) == ["text", "json", "cls", "upper"]
+    assert list(formatters) == [*FORMATTERS, "cls", "upper"]
     assert formatters["json"] is FORMATTERS["json"]  # a plugin cannot replace a built-in
     assert get_formatter("upper").render(report) == "COM.EXAMPLE.SHOP"
     assert get_formatter("cls").render(report) == "COM.EXAMPLE.SHOP"

@@ -1,4 +1,11 @@
-"""Output formats. A formatter has a ``name`` and ``render(report, *, lang="zh") -> str``; it never prints.
+"""Output formats. A formatter has a ``name`` and ``render(report, *, lang="zh") -> str | bytes``; it
+never prints.
+
+``render`` returns ``str`` for text formats (text, json, sarif, html, dual-list-md, dual-list-html)
+and ``bytes`` where the encoding is part of the format: ``pdf`` and ``dual-list-csv`` (UTF-8 with a
+BOM, for Excel). Callers write ``bytes`` as they are and encode ``str`` as UTF-8. Built-in
+formatters also carry ``description``, ``media_type`` and ``suffix`` (e.g. ``".sarif"``); these
+are optional for plug-ins, so read them with ``getattr``.
 
 Built-in formatters are listed in :data:`FORMATTERS`. Third-party formatters register an object (or
 a class with a no-argument constructor) under the ``hegui.formatters`` entry-point group, keyed by
@@ -18,8 +25,12 @@ from importlib.metadata import entry_points
 from typing import Protocol, runtime_checkable
 
 from hegui.errors import FormatterError
+from hegui.report.dual_list import dual_list_csv_formatter, dual_list_html_formatter, dual_list_md_formatter
+from hegui.report.html import html_formatter
 from hegui.report.json import json_formatter
 from hegui.report.model import Report
+from hegui.report.pdf import pdf_formatter
+from hegui.report.sarif import sarif_formatter
 from hegui.report.text import text_formatter
 
 ENTRY_POINT_GROUP = "hegui.formatters"
@@ -29,10 +40,22 @@ ENTRY_POINT_GROUP = "hegui.formatters"
 class Formatter(Protocol):
     name: str
 
-    def render(self, report: Report, *, lang: str = "zh") -> str: ...
+    def render(self, report: Report, *, lang: str = "zh") -> str | bytes: ...
 
 
-FORMATTERS: dict[str, Formatter] = {f.name: f for f in (text_formatter, json_formatter)}
+FORMATTERS: dict[str, Formatter] = {
+    f.name: f
+    for f in (
+        text_formatter,
+        json_formatter,
+        sarif_formatter,
+        html_formatter,
+        pdf_formatter,
+        dual_list_md_formatter,
+        dual_list_html_formatter,
+        dual_list_csv_formatter,
+    )
+}
 
 
 @functools.cache
