@@ -12,11 +12,15 @@ that). Overrides: any Facts field, plus
 
 from __future__ import annotations
 
+import functools
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from hegui.api import scan
 from hegui.facts.model import CallSite, Certificate, DexInfo, Facts, Manifest, PermissionRequest
+from hegui.report.model import Report
 
 PKG = "com.example.app"
 
@@ -96,3 +100,19 @@ def site(
 @pytest.fixture
 def facts_factory():
     return make_facts
+
+
+APKS = Path(__file__).resolve().parents[1] / "fixtures" / "apk"
+
+
+@functools.cache
+def fixture_report(name: str) -> Report:
+    """The report of tests/fixtures/apk/<name>.apk, scanned once per test session."""
+    return scan(APKS / f"{name}.apk")
+
+
+def by_rule(name: str) -> dict[str, list]:
+    out: dict[str, list] = {}
+    for f in fixture_report(name).findings:
+        out.setdefault(f.rule_id, []).append(f)
+    return out

@@ -2,33 +2,21 @@
 
 from __future__ import annotations
 
-import functools
-
 import pytest
 
-from hegui.api import scan
 from hegui.checks.model import Severity
 
 from ..conftest import FIXTURES
+from .conftest import by_rule, fixture_report
 
 GOOD = sorted(p.stem for p in (FIXTURES / "apk").glob("*.apk") if not p.stem.startswith("bad_"))
 
 
-@functools.cache
-def report(name: str):
-    return scan(FIXTURES / "apk" / f"{name}.apk")
-
-
-def by_rule(name: str) -> dict[str, list]:
-    out: dict[str, list] = {}
-    for f in report(name).findings:
-        out.setdefault(f.rule_id, []).append(f)
-    return out
 
 
 def test_clean_has_nothing_at_medium_or_above():
-    assert [f.rule_id for f in report("clean").findings if f.severity.at_least(Severity.medium)] == []
-    assert report("clean").verdict.status == "pass"
+    assert [f.rule_id for f in fixture_report("clean").findings if f.severity.at_least(Severity.medium)] == []
+    assert fixture_report("clean").verdict.status == "pass"
 
 
 def test_manifest_flags():
@@ -46,9 +34,9 @@ def test_manifest_flags():
     domains = [e.value or "" for e in net.evidence if e.element == "network-security-config/domain-config"]
     assert "10.0.0.1" in domains and any(d.endswith("api.example-cleartext.cn") for d in domains)
     assert [e.file for e in found["HG-SEC-001"][0].evidence] == ["assets/payload.dex"]
-    assert report("manifest_flags").verdict.status == "fail"
+    assert fixture_report("manifest_flags").verdict.status == "fail"
 
 
 @pytest.mark.parametrize("name", GOOD)
 def test_no_check_crashes_on_real_facts(name):
-    assert [f.message.en for f in report(name).findings if f.rule_id == "HG-INT-001"] == []
+    assert [f.message.en for f in fixture_report(name).findings if f.rule_id == "HG-INT-001"] == []

@@ -3,17 +3,14 @@ fixture APKs (tls_trust_all / tls_safe, sdk_ad_shake / pi_sensors)."""
 
 from __future__ import annotations
 
-import functools
-
 import pytest
 
-from hegui.api import scan
+from hegui.checks.cleartext import is_transport
 from hegui.checks.registry import run_checks
-from hegui.checks.transport import is_transport
 from hegui.facts.model import DetectedSdk, NetworkSecurityConfig, TlsOverride, UrlRef
 
-from ..conftest import FIXTURES, load_truth
-from .conftest import make_facts, site
+from ..conftest import load_truth
+from .conftest import by_rule, fixture_report, make_facts, site
 
 TRUTH = load_truth()
 PKG = "Lcom/example/app"
@@ -262,16 +259,6 @@ def test_other_sensor_apis_and_other_pi_of_an_ad_sdk_do_not_fire():
 
 
 # -- the fixtures ----------------------------------------------------------------------------
-@functools.cache
-def report(name: str):
-    return scan(FIXTURES / "apk" / f"{name}.apk")
-
-
-def by_rule(name: str) -> dict[str, list]:
-    out: dict[str, list] = {}
-    for f in report(name).findings:
-        out.setdefault(f.rule_id, []).append(f)
-    return out
 
 
 @pytest.mark.parametrize(
@@ -305,12 +292,12 @@ def test_tls_trust_all_findings():
         for rid in ("HG-NET-003", "HG-NET-004", "HG-NET-005", "HG-NET-006")
         for f in found[rid]
     )
-    assert report("tls_trust_all").verdict.status == "fail"
+    assert fixture_report("tls_trust_all").verdict.status == "fail"
 
 
 def test_tls_safe_is_quiet_on_transport():
     assert {r for r in by_rule("tls_safe") if r.startswith("HG-NET")} == set()
-    assert len(report("tls_safe").facts.tls) == 5  # the overrides are seen, and judged safe
+    assert len(fixture_report("tls_safe").facts.tls) == 5  # the overrides are seen, and judged safe
 
 
 def test_sdk_ad_shake_and_app_sensors():

@@ -6,12 +6,12 @@ import io
 import pytest
 
 from hegui.report import FORMATTERS
-from hegui.report.dual_list import (
+from hegui.report.dual_list import dual_list_rows
+from hegui.report.dual_list_render import (
     csv_cell,
     dual_list_csv_formatter,
     dual_list_html_formatter,
     dual_list_md_formatter,
-    dual_list_rows,
     md_cell,
 )
 from tests.report.builders import FORMULA, HOSTILE, hostile_report, make_report, rich_report

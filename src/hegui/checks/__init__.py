@@ -4,11 +4,23 @@ Importing the package registers every built-in rule (one module per family, plus
 in ``data/rules.yaml``); see :mod:`hegui.checks.registry` for how to write one.
 """
 
-from hegui.checks import declarative, integrity, internal, manifest, network, permissions, pi, sdk, transport
+from hegui.checks import (
+    cleartext,
+    declarative,
+    integrity,
+    internal,
+    manifest,
+    network,
+    permissions,
+    pi,
+    sdk,
+    transport,
+)
 from hegui.checks.registry import all_rules, get_rule, run_checks
 
 __all__ = [
     "all_rules",
+    "cleartext",
     "get_rule",
     "integrity",
     "internal",

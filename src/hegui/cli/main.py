@@ -6,41 +6,36 @@ be analysed (or bad usage). Errors are one line on stderr: ``hegui: <file>: <kin
 
 from __future__ import annotations
 
-import functools
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import closing, contextmanager
-from datetime import UTC, datetime
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import IO, Annotated, Any, NoReturn, assert_never
 
 import typer
 from rich.console import Console, RenderableType
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from hegui import __version__
 from hegui.api import ScanOptions
 from hegui.batch import (
     BatchError,
-    BatchItem,
     collect_apks,
     describe_error,
-    scan_many,
     scan_to_dict,
     time_limit,
 )
 from hegui.checks.model import Rule, Severity
+from hegui.cli.batch_scan import scan_batch
 from hegui.cli.diff import diff as diff_command
 from hegui.cli.options import Lang
 from hegui.cli.rules import rules as rules_command
 from hegui.cli.sdks import sdks as sdks_command
 from hegui.errors import FormatterError, HeguiError
 from hegui.report import Formatter, available_formatters, get_formatter, plugin_problems
-from hegui.report.json import dumps, json_formatter
+from hegui.report.json import json_formatter
 from hegui.report.model import REPORT_SCHEMA_VERSION, Report
-from hegui.report.tables import batch_summary, report_severities
 from hegui.report.text import capture, text_formatter
 
 app = typer.Typer(
@@ -54,7 +49,6 @@ app = typer.Typer(
 
 DEFAULT_JOBS = min(4, os.cpu_count() or 1)
 DEFAULT_TIMEOUT = 600.0
-DEFAULT_OUT_DIR = Path("hegui-out")
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
 BUG_HINT = "this is a bug in hegui: please report it (HEGUI_DEBUG=1 shows the traceback)"
@@ -294,7 +288,7 @@ def scan(
         if format not in (OutputFormat.text.value, OutputFormat.json.value):
             message = f"format {format!r} is for one APK; use text or json in batch mode"
             _fatal("--format", BatchError(kind="usage", message=message))
-        code = _scan_batch(
+        code = scan_batch(
             apks,
             problems,
             as_json=format == OutputFormat.json.value,
@@ -328,111 +322,6 @@ def _scan_one(
         else:
             _write(formatter.render(report, lang=lang), out)
     return fail_on.exit_code(f.severity for f in report.findings if f.suppression is None)
-
-
-def _run_jsonl_path(requested: Path | None) -> Path:
-    if requested is not None:
-        return requested
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    path = DEFAULT_OUT_DIR / f"scan-{stamp}.jsonl"
-    n = 1
-    while path.exists():
-        path = DEFAULT_OUT_DIR / f"scan-{stamp}-{n}.jsonl"
-        n += 1
-    return path
-
-
-def _open_for_lines(path: Path) -> IO[str]:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return open(path, "w", encoding="utf-8")  # noqa: SIM115 (closed by the caller)
-    except OSError as exc:
-        _fatal(
-            path, BatchError(kind="io", message=f"cannot write the JSON Lines file: {exc.strerror or exc}")
-        )
-
-
-def _item_code(item: BatchItem, fail_on: FailOn) -> int:
-    if item.report is None:
-        return EXIT_ERROR
-    return fail_on.exit_code(report_severities(item.report))
-
-
-def _scan_batch(
-    apks: list[Path],
-    problems: list[tuple[Path, BatchError]],
-    *,
-    as_json: bool,
-    out: Path | None,
-    lang: str,
-    fail_on: FailOn,
-    jobs: int,
-    timeout: float,
-    jsonl: Path | None,
-    quiet: bool,
-    options: ScanOptions,
-) -> int:
-    worker = batch_worker
-    if worker is scan_to_dict and options != ScanOptions():
-        worker = functools.partial(scan_to_dict, options=options)
-    run_path = _run_jsonl_path(jsonl)
-    run_file = _open_for_lines(run_path)
-    out_file = _open_for_lines(out) if (as_json and out is not None) else None
-    unreadable = [BatchItem(index=-1, path=os.fspath(p), seconds=0.0, error=err) for p, err in problems]
-    scanned: list[BatchItem] = []
-    stderr_console = Console(stderr=True, highlight=False, emoji=False)
-    progress = Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=stderr_console,
-        disable=quiet or not sys.stderr.isatty(),
-        transient=True,
-    )
-
-    def emit(item: BatchItem) -> None:
-        line = dumps(item.to_json(), indent=None) + "\n"
-        run_file.write(line)
-        run_file.flush()
-        if as_json:
-            if out_file is not None:
-                out_file.write(line)
-                out_file.flush()
-            else:
-                typer.echo(line, nl=False)
-        if item.error is not None:
-            progress.console.print(
-                error_line(item.path, item.error), markup=False, highlight=False, soft_wrap=True
-            )
-
-    try:
-        for item in unreadable:
-            emit(item)
-        results = scan_many(apks, jobs=jobs, timeout=timeout, worker=worker)
-        with _errors_as_lines("batch"), progress, closing(results):  # closing: stop workers on Ctrl-C
-            task = progress.add_task("hegui", total=len(apks))
-            for item in results:
-                scanned.append(item)
-                emit(item)
-                progress.update(task, advance=1, description=Path(item.path).name)
-    finally:
-        run_file.close()
-        if out_file is not None:
-            out_file.close()
-
-    items = unreadable + sorted(scanned, key=lambda i: i.index)
-    summary = [batch_summary(items, lang=lang)]
-    if as_json:
-        if not quiet:
-            _show(summary, err=True)
-    elif out is not None:
-        _write(capture(summary), out)
-    else:
-        _show(summary)
-    if not quiet:
-        _stderr(f"hegui: JSON Lines of this run: {run_path}")
-    return max((_item_code(i, fail_on) for i in items), default=EXIT_OK)
 
 
 app.command("rules")(rules_command)

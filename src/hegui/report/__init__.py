@@ -25,7 +25,11 @@ from importlib.metadata import entry_points
 from typing import Protocol, runtime_checkable
 
 from hegui.errors import FormatterError
-from hegui.report.dual_list import dual_list_csv_formatter, dual_list_html_formatter, dual_list_md_formatter
+from hegui.report.dual_list_render import (
+    dual_list_csv_formatter,
+    dual_list_html_formatter,
+    dual_list_md_formatter,
+)
 from hegui.report.html import html_formatter
 from hegui.report.json import json_formatter
 from hegui.report.model import Report
