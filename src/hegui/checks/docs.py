@@ -63,6 +63,21 @@ def render_rule(check: Check) -> str:
     else:
         lines.append("None: an internal rule about the scan itself.")
     lines.append("")
+    items = _rulebook_items(r.id)
+    if items:
+        lines += [
+            "## 规则手册条目 / Rulebook items it serves",
+            "",
+            "See [docs/rulebook.md](../rulebook.md); `hegui rules --items` lists them all.",
+            "",
+            "| Item | 条款 Article | 要求 Requirement | Judged |",
+            "|---|---|---|---|",
+        ]
+        lines += [
+            f"| `{it.id}` | {_cell(it.law)} {_cell(it.article)} | {_cell(it.text.zh)} / {_cell(it.text.en)} | {it.judgement} |"
+            for it in items
+        ]
+        lines.append("")
     if check.doc:
         lines += ["---", "", check.doc.strip(), ""]
     if r.references:
@@ -101,6 +116,12 @@ def render_index(checks: list[Check]) -> str:
     lines += [f"- **{k}**: {v}" for k, v in INSTRUMENTS.items()]
     lines.append("")
     return "\n".join(lines)
+
+
+def _rulebook_items(rule_id: str) -> list:
+    from hegui.knowledge.rulebook import rulebook  # knowledge layer; imported late to keep checks light
+
+    return rulebook().items_for_rule(rule_id)
 
 
 def _instrument(b: LegalBasis) -> str:
