@@ -1,0 +1,1 @@
+"""Database: models (``models.py``), engine and sessions (``session.py``), Alembic migrations."""
