@@ -32,6 +32,8 @@ from hegui.cli.diff import diff as diff_command
 from hegui.cli.options import Lang
 from hegui.cli.rules import rules as rules_command
 from hegui.cli.sdks import sdks as sdks_command
+from hegui.cli.serve import serve as serve_command
+from hegui.cli.submit import submit as submit_command
 from hegui.errors import FormatterError, HeguiError
 from hegui.report import Formatter, available_formatters, get_formatter, plugin_problems
 from hegui.report.json import json_formatter
@@ -327,6 +329,8 @@ def _scan_one(
 app.command("rules")(rules_command)
 app.command("sdks")(sdks_command)
 app.command("diff")(diff_command)
+app.command("serve")(serve_command)
+app.command("submit")(submit_command)
 
 
 @app.command()

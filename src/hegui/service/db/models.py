@@ -21,6 +21,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    MetaData,
     String,
     Text,
     UniqueConstraint,
@@ -44,7 +45,18 @@ def _in(column: str, values: tuple[str, ...]) -> CheckConstraint:
     return CheckConstraint(f"{column} IN ({quoted})", name=f"ck_{column}_values")
 
 
+# Names for constraints that have none, so migrations can drop them later (SQLite batch mode
+# included). Explicitly named constraints (the CHECKs above, the indexes) keep their names.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
 class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map = {dict[str, Any]: JSON, datetime: DateTime(timezone=True)}
 
 
@@ -66,7 +78,9 @@ class User(Base):
     username: Mapped[str] = mapped_column(String(100), unique=True)
     display_name: Mapped[str] = mapped_column(String(200), default="")
     role: Mapped[str] = mapped_column(String(20))
-    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))  # developers: their org
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisation.id")
+    )  # developers: their org
     password_hash: Mapped[str | None] = mapped_column(String(300))  # scrypt, see service/security.py
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -184,6 +198,8 @@ class NoticeBatch(Base):
     created_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     published_at: Mapped[datetime | None]
+    # the notice's official date (the ``today`` of publish_notice); the strike rule counts by its year
+    published_on: Mapped[date | None] = mapped_column(Date)
     entries: Mapped[list[NoticeEntry]] = relationship(back_populates="batch")
 
 
@@ -225,6 +241,7 @@ class Removal(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     lifted_at: Mapped[datetime | None]
     lifted_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    lift_reason: Mapped[str | None] = mapped_column(Text)
 
 
 class ReleaseReview(Base):
@@ -253,3 +270,15 @@ class AuditLog(Base):
     target_id: Mapped[int | None]
     reason: Mapped[str] = mapped_column(Text, default="")
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+# Lookup indexes for the queries of crud/ and domain/ (the gate, the strike rule, the case sweep).
+Index("ix_app_organisation", App.organisation_id)
+Index("ix_job_version", Job.version_id)
+Index("ix_review_decision_result", ReviewDecision.result_id)
+Index("ix_notice_entry_app", NoticeEntry.app_id)
+Index("ix_case_app_status", RectificationCase.app_id, RectificationCase.status)
+Index("ix_case_status_deadline", RectificationCase.status, RectificationCase.deadline)
+Index("ix_removal_app", Removal.app_id)
+Index("ix_release_review_org", ReleaseReview.organisation_id)
+Index("ix_api_token_user", ApiToken.user_id)

@@ -1,0 +1,236 @@
+"""``hegui submit``: upload APKs to a hegui service and, with ``--wait``, wait for their verdicts.
+
+Exit codes, as ``hegui scan``: 0 every verdict known is below ``--fail-on`` (or not waited for);
+1 a verdict at or above it (``fail``, or ``needs-review`` with ``--fail-on needs-review``);
+2 an APK could not be submitted or analysed, or bad usage. Errors are one line on stderr:
+``hegui: <file>: <kind>: <message>``. ``--format json`` writes one JSON object per APK (JSON Lines).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlsplit
+
+import typer
+
+EXIT_OK, EXIT_FAIL, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
+API = "/api/v1"
+POLL_START, POLL_MAX = 0.5, 5.0
+_RANK = {"pass": 0, "needs-review": 1, "fail": 2}
+
+
+class SubmitFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+class VerdictThreshold(StrEnum):
+    fail = "fail"
+    needs_review = "needs-review"
+    never = "never"
+
+    def exit_code(self, verdict: str | None) -> int:
+        if verdict is None or self is VerdictThreshold.never:
+            return EXIT_OK
+        return EXIT_FAIL if _RANK.get(verdict, 0) >= _RANK[self.value] else EXIT_OK
+
+
+class SubmitError(Exception):
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.message = " ".join(str(message).split())
+
+
+def _api_error(response: Any) -> SubmitError:
+    try:
+        err = response.json()["error"]
+        return SubmitError(str(err["kind"]), str(err["message"]))
+    except (ValueError, KeyError, TypeError):
+        return SubmitError("http", f"HTTP {response.status_code} from the server")
+
+
+def _loopback(url: str) -> bool:
+    from hegui.cli.serve import is_loopback
+
+    return is_loopback(urlsplit(url).hostname or "")
+
+
+class Client:
+    """The few calls ``submit`` makes, over one httpx client."""
+
+    def __init__(self, server: str, token: str, *, timeout: float) -> None:
+        import httpx
+
+        self.server = server.rstrip("/")
+        self.http = httpx.Client(
+            base_url=self.server,
+            headers={"Authorization": f"Bearer {token}", "User-Agent": "hegui-submit"},
+            timeout=httpx.Timeout(timeout, connect=10.0),
+        )
+
+    def close(self) -> None:
+        self.http.close()
+
+    def _call(self, method: str, url: str, **kw: Any) -> dict[str, Any]:
+        import httpx
+
+        try:
+            response = self.http.request(method, url, **kw)
+        except httpx.HTTPError as exc:
+            raise SubmitError("connection", f"{self.server}: {type(exc).__name__}: {exc}") from None
+        if response.status_code >= 400:
+            raise _api_error(response)
+        try:
+            return response.json()
+        except ValueError:
+            raise SubmitError("http", f"the server did not answer JSON for {url}") from None
+
+    def upload(self, path: Path, organisation: str | None) -> dict[str, Any]:
+        data = {"organisation": organisation} if organisation else None
+        try:
+            with path.open("rb") as fh:  # streamed by httpx, never read whole into memory
+                files = {"file": (path.name, fh, "application/vnd.android.package-archive")}
+                return self._call("POST", f"{API}/uploads", files=files, data=data)
+        except OSError as exc:
+            raise SubmitError("io", f"cannot read {path}: {exc.strerror or exc}") from None
+
+    def get(self, link: str) -> dict[str, Any]:
+        return self._call("GET", link)
+
+    def absolute(self, link: str) -> str:
+        return self.server + link
+
+
+def _wait(client: Client, links: dict[str, str], deadline: float) -> dict[str, Any]:
+    """Poll the job until it is done; the result. ``SubmitError`` on failure or time-out."""
+    delay = POLL_START
+    while True:
+        job = client.get(links["job"])
+        if job["status"] == "done":
+            return client.get(links["result"])
+        if job["status"] == "failed":
+            raise SubmitError("analysis", job.get("error") or "the analysis failed")
+        if time.monotonic() + delay > deadline:
+            raise SubmitError(
+                "timeout", f"no verdict yet (job {job['id']} is {job['status']}); see {links['job']}"
+            )
+        time.sleep(delay)
+        delay = min(delay * 1.5, POLL_MAX)
+
+
+def _submit_one(
+    client: Client, path: Path, *, organisation: str | None, wait: bool, timeout: float
+) -> dict[str, Any]:
+    up = client.upload(path, organisation)
+    version, links = up["version"], up["links"]
+    record: dict[str, Any] = {
+        "file": str(path),
+        "created": up["created"],
+        "package": up["app"]["package"],
+        "version_id": version["id"],
+        "version_code": version["version_code"],
+        "version_name": version["version_name"],
+        "sha256": version["sha256"],
+        "job": up["job"]["status"],
+        "verdict": version.get("verdict"),
+        "effective_verdict": None,
+        "links": {k: client.absolute(v) for k, v in links.items()},
+    }
+    if wait:
+        result = _wait(client, links, time.monotonic() + timeout)
+        record.update(job="done", verdict=result["verdict"], effective_verdict=result["effective_verdict"])
+    return record
+
+
+def _text_line(rec: dict[str, Any]) -> str:
+    name = f"{rec['package']} {rec['version_name'] or '?'} ({rec['version_code']})"
+    verdict = rec["effective_verdict"] or rec["verdict"]
+    seen = "" if rec["created"] else ", uploaded before"
+    if verdict is None:
+        return f"{rec['file']}: {name}: submitted{seen}, job {rec['job']}: {rec['links']['job']}"
+    return f"{rec['file']}: {name}: {verdict}{seen}: {rec['links']['report_html']}"
+
+
+def submit(
+    apks: Annotated[
+        list[Path],
+        typer.Argument(metavar="APK", help="APK files to upload.", show_default=False, dir_okay=False),
+    ],
+    server: Annotated[
+        str, typer.Option("--server", envvar="HEGUI_SERVER", help="The service, e.g. http://127.0.0.1:8000")
+    ],
+    token: Annotated[
+        str | None,
+        typer.Option(
+            "--token", envvar="HEGUI_TOKEN", help="API token (default: $HEGUI_TOKEN).", show_default=False
+        ),
+    ] = None,
+    organisation: Annotated[
+        str | None,
+        typer.Option("--organisation", help="Owner of a new app, by name (developers: their own is used)."),
+    ] = None,
+    wait: Annotated[bool, typer.Option("--wait", help="Wait for each verdict.")] = False,
+    format: Annotated[
+        SubmitFormat, typer.Option("--format", "-f", help="text, or json (JSON Lines).")
+    ] = SubmitFormat.text,
+    fail_on: Annotated[
+        VerdictThreshold,
+        typer.Option("--fail-on", help="Exit 1 for a verdict at or above this (never: exit 0)."),
+    ] = VerdictThreshold.fail,
+    timeout: Annotated[
+        float, typer.Option("--timeout", min=1, help="Seconds to wait for one APK's verdict (with --wait).")
+    ] = 600.0,
+) -> None:
+    """Upload APKs to a hegui service for testing; with --wait, print the verdicts."""
+    if urlsplit(server).scheme not in ("http", "https") or not urlsplit(server).hostname:
+        _line("--server", SubmitError("usage", f"not an http(s) URL: {server!r}"))
+        raise typer.Exit(EXIT_ERROR)
+    if not token:
+        _line("--token", SubmitError("usage", "no API token: pass --token or set HEGUI_TOKEN"))
+        raise typer.Exit(EXIT_ERROR)
+    if urlsplit(server).scheme == "http" and not _loopback(server):
+        typer.echo("hegui: warning: the token is sent over plain http; use https off this machine", err=True)
+    try:
+        client = Client(server, token, timeout=max(timeout, 60.0))
+    except ImportError:
+        _line("submit", SubmitError("missing", "hegui submit needs httpx: pip install httpx"))
+        raise typer.Exit(EXIT_ERROR) from None
+    code = EXIT_OK
+    try:
+        for path in apks:
+            try:
+                rec = _submit_one(client, path, organisation=organisation, wait=wait, timeout=timeout)
+            except SubmitError as exc:
+                _line(path, exc)
+                if format is SubmitFormat.json:
+                    _out({"file": str(path), "error": {"kind": exc.kind, "message": exc.message}})
+                code = EXIT_ERROR
+                continue
+            if format is SubmitFormat.json:
+                _out(rec)
+            else:
+                typer.echo(_text_line(rec))
+            if code != EXIT_ERROR:
+                code = max(code, fail_on.exit_code(rec["effective_verdict"] or rec["verdict"]))
+    except KeyboardInterrupt:
+        typer.echo("hegui: interrupted", err=True)
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    finally:
+        client.close()
+    raise typer.Exit(code)
+
+
+def _line(file: str | os.PathLike[str], err: SubmitError) -> None:
+    typer.echo(f"hegui: {os.fspath(file)}: {err.kind}: {err.message}", err=True)
+
+
+def _out(record: dict[str, Any]) -> None:
+    sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+    sys.stdout.flush()

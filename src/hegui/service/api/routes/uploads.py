@@ -1,0 +1,207 @@
+"""Upload an APK: streamed into the store (bounded), manifest read, app and version recorded, job queued.
+
+Nothing from the upload is executed: the manifest is parsed by hegui's own reader, the file is
+named by its sha256 in the store, and the client's file name and content type are only data.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Request, Response, status
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+
+from hegui.service import crud, tasks
+from hegui.service.api import views
+from hegui.service.api.deps import DispatcherDep, SessionDep, SettingsDep, StoreDep, Uploader
+from hegui.service.api.errors import AUTH_ERRORS, CONFLICT, NOT_FOUND, TOO_LARGE, BadApkError, one_line
+from hegui.service.api.schemas.catalogue import UploadPublic
+from hegui.service.api.schemas.common import Id, Input, Name, version_links
+from hegui.service.api.upload_stream import UploadForm, receive_upload
+from hegui.service.db.models import App, User
+from hegui.service.errors import (
+    ConflictError,
+    InvalidInputError,
+    NotFoundError,
+    PermissionDeniedError,
+    ServiceError,
+)
+
+log = logging.getLogger("hegui.service.api")
+router = APIRouter(prefix="/uploads", tags=["uploads"], responses={**AUTH_ERRORS, **NOT_FOUND})
+
+UPLOAD_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {
+                        "file": {"type": "string", "format": "binary", "description": "the APK"},
+                        "organisation_id": {
+                            "type": "integer",
+                            "description": "the owner of a new app (not for developers: theirs is used)",
+                        },
+                        "organisation": {
+                            "type": "string",
+                            "maxLength": 200,
+                            "description": "the owner by name, instead of organisation_id",
+                        },
+                    },
+                }
+            }
+        },
+    }
+}
+
+
+class UploadFields(Input):
+    organisation_id: Id | None = None
+    organisation: Name | None = None
+
+
+def _fields(form: UploadForm) -> UploadFields:
+    try:
+        return UploadFields.model_validate(form.fields)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err.get("loc", ())) or "form"
+        raise InvalidInputError(f"{where}: {one_line(err.get('msg', 'invalid'))}") from None
+
+
+def _read_manifest(path: Path, shown_name: str) -> tuple[str, int | None, str | None, str]:
+    """(package, versionCode, versionName, label); ``BadApkError`` with the one-line ApkError message."""
+    from hegui.apk.archive import open_apk
+    from hegui.apk.manifest import parse_manifest
+    from hegui.errors import HeguiError
+
+    try:
+        with open_apk(path) as apk:
+            m = parse_manifest(apk)
+    except HeguiError as exc:
+        # the message names the stored file: show the uploader's name, never the server's path
+        message = one_line(exc).replace(str(path), shown_name).replace(path.name, shown_name)
+        raise BadApkError(message[:500]) from None
+    return m.package, m.version_code, m.version_name, (m.label or "")
+
+
+def _organisation_id(
+    session: Session, user: User, fields: UploadFields, app: App | None, package: str
+) -> int:
+    if user.role == "developer":
+        if user.organisation_id is None:
+            raise PermissionDeniedError(
+                "this developer account belongs to no organisation; ask an administrator"
+            )
+        named = user.organisation_id
+    elif fields.organisation_id is not None:
+        org = crud.organisations.get_organisation(session, fields.organisation_id)
+        if org is None:
+            raise NotFoundError(f"no organisation with id {fields.organisation_id}")
+        named = org.id
+    elif fields.organisation is not None:
+        org = crud.organisations.get_organisation_by_name(session, fields.organisation)
+        if org is None:
+            raise NotFoundError(f"no organisation named {fields.organisation!r}; create it first")
+        named = org.id
+    elif app is not None:
+        return app.organisation_id
+    else:
+        raise InvalidInputError(
+            f"{package} is a new app: name its organisation (form field organisation_id or organisation)"
+        )
+    if app is not None and app.organisation_id != named:
+        raise ConflictError(
+            f"package {package} belongs to another organisation; it cannot be uploaded for this one"
+        )
+    return named
+
+
+def _discard(session: Session, store: Any, sha256: str) -> None:
+    """Remove a stored file that no version uses (after a refused upload)."""
+    session.rollback()
+    if crud.versions.get_version_by_sha256(session, sha256) is None:
+        store.delete(sha256)
+
+
+def ingest(session: Session, *, user: User, form: UploadForm, store: Any) -> tuple[UploadPublic, bool]:
+    """Record a stored upload: version (deduplicated by sha256), app, job. Commits. Returns the
+    response and whether a job must be dispatched."""
+    stored = form.stored
+    try:
+        fields = _fields(form)
+        version = crud.versions.get_version_by_sha256(session, stored.sha256)
+        created = False
+        if version is not None:
+            app = session.get(App, version.app_id)
+            assert app is not None
+            _organisation_id(session, user, fields, app, app.package)
+        else:
+            shown = form.file_name or "the upload"
+            package, code, name, label = _read_manifest(Path(stored.path), shown)
+            existing = crud.apps.get_app_by_package(session, package)
+            org_id = _organisation_id(session, user, fields, existing, package)
+            app = crud.apps.get_or_create_app(
+                session, package=package, organisation_id=org_id, name=label, actor_id=user.id
+            )
+            version, created = crud.versions.add_version(
+                session,
+                app_id=app.id,
+                sha256=stored.sha256,
+                size=stored.size,
+                version_code=code,
+                version_name=name,
+                file_name=form.file_name,
+                uploaded_by=user.id,
+            )
+        job = tasks.enqueue(session, version_id=version.id)
+        session.commit()
+    except ServiceError:
+        _discard(session, store, stored.sha256)
+        raise
+    public = UploadPublic(
+        created=created,
+        app=views.app_public(session, app),
+        version=views.version_public(session, version, package=app.package),
+        job=views.job_public(job),
+        links={**version_links(version.id), "app": f"/api/v1/apps/{app.id}"},
+    )
+    return public, job.status == "queued"
+
+
+@router.post(
+    "",
+    response_model=UploadPublic,
+    status_code=status.HTTP_201_CREATED,
+    responses={
+        200: {"model": UploadPublic, "description": "These bytes were uploaded before: the same version"},
+        **CONFLICT,
+        **TOO_LARGE,
+    },
+    openapi_extra=UPLOAD_BODY,
+    summary="Upload an APK for testing (multipart field `file`)",
+    description="The file is streamed into the store and refused past the size limit (413). A new "
+    "app needs its organisation (developers: their own, implied). The analysis runs in the "
+    "background: poll `links.job`, then read `links.result`.",
+)
+async def upload(
+    request: Request,
+    response: Response,
+    user: Uploader,
+    session: SessionDep,
+    settings: SettingsDep,
+    store: StoreDep,
+    dispatcher: DispatcherDep,
+) -> UploadPublic:
+    form = await receive_upload(request, store, max_bytes=settings.max_upload_bytes)
+    public, dispatch = await run_in_threadpool(ingest, session, user=user, form=form, store=store)
+    if dispatch:
+        await run_in_threadpool(dispatcher.dispatch, public.job.id)
+    response.status_code = status.HTTP_201_CREATED if public.created else status.HTTP_200_OK
+    return public

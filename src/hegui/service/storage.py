@@ -1,0 +1,123 @@
+"""The content-addressed APK store: a file is named by its SHA-256 and nothing else.
+
+``Store`` is the backend interface (a small Protocol); ``LocalStore(root)`` keeps files on disk as
+``root/ab/cd/<sha256>.apk``. An upload is streamed in chunks to a temporary file inside the store
+(same file system), hashed and counted on the way; past ``max_bytes`` the temporary file is removed
+and ``TooLargeError`` raised; otherwise it is renamed into place atomically (``os.replace``), so a
+reader never sees a half-written APK and a second upload of the same bytes stores nothing new.
+File names never come from the upload, and nothing in the store is ever executed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO, Protocol, runtime_checkable
+
+from hegui.service.errors import InvalidInputError, NotFoundError, TooLargeError
+
+CHUNK = 1024 * 1024
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+class Readable(Protocol):
+    def read(self, size: int = -1, /) -> bytes: ...
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    sha256: str
+    size: int
+    path: Path
+
+
+@runtime_checkable
+class Store(Protocol):
+    def put_stream(self, stream: Readable, *, max_bytes: int) -> StoredFile: ...
+
+    def open(self, sha256: str) -> BinaryIO: ...
+
+    def path(self, sha256: str) -> Path: ...
+
+    def exists(self, sha256: str) -> bool: ...
+
+    def delete(self, sha256: str) -> bool: ...
+
+
+def check_sha256(sha256: str) -> str:
+    """``sha256`` if it is 64 lowercase hex digits, else ``InvalidInputError`` (it becomes a path)."""
+    if not isinstance(sha256, str) or not _SHA256.fullmatch(sha256):
+        raise InvalidInputError(f"not a SHA-256 (64 lowercase hex digits): {sha256!r:.80}")
+    return sha256
+
+
+class LocalStore:
+    """APKs on the local disk under ``root``."""
+
+    def __init__(self, root: Path | str) -> None:
+        self.root = Path(root)
+        self._tmp = self.root / "tmp"
+
+    def path(self, sha256: str) -> Path:
+        h = check_sha256(sha256)
+        return self.root / h[:2] / h[2:4] / f"{h}.apk"
+
+    def exists(self, sha256: str) -> bool:
+        return self.path(sha256).is_file()
+
+    def open(self, sha256: str) -> BinaryIO:
+        p = self.path(sha256)
+        try:
+            return p.open("rb")
+        except FileNotFoundError:
+            raise NotFoundError(f"no stored APK with sha256 {sha256}; upload it again") from None
+
+    def delete(self, sha256: str) -> bool:
+        p = self.path(sha256)
+        try:
+            p.unlink()
+        except FileNotFoundError:
+            return False
+        return True
+
+    def put_stream(self, stream: Readable, *, max_bytes: int) -> StoredFile:
+        self._tmp.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix="upload-", suffix=".part", dir=self._tmp)
+        tmp = Path(tmp_name)
+        try:
+            digest = hashlib.sha256()
+            size = 0
+            with os.fdopen(fd, "wb") as out:
+                while chunk := stream.read(CHUNK):
+                    size += len(chunk)
+                    if size > max_bytes:
+                        raise TooLargeError(
+                            f"upload larger than the limit of {max_bytes} bytes; "
+                            "send a smaller APK or raise HEGUI_MAX_UPLOAD_MB"
+                        )
+                    digest.update(chunk)
+                    out.write(chunk)
+                out.flush()
+                os.fsync(out.fileno())
+            sha256 = digest.hexdigest()
+            target = self.path(sha256)
+            if target.is_file():  # same bytes already stored: keep the first copy
+                tmp.unlink()
+            else:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(tmp, target)
+            return StoredFile(sha256=sha256, size=size, path=target)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                tmp.unlink()
+            raise
+
+
+def make_store(root: Path | str) -> Store:
+    """The store for a settings' ``store_path`` (only the local backend exists today)."""
+    return LocalStore(root)

@@ -1,0 +1,637 @@
+"""Analysis jobs: idempotent by sha256, crash-safe, in-process by default, Celery when configured.
+
+A submission is a ``job`` row first (:func:`enqueue`, committed by the caller), then a message
+(``Dispatcher.dispatch(job_id)``). Losing the message loses nothing: :func:`sweep` re-dispatches
+every ``queued`` job. :func:`run_job` is the one body both engines run:
+
+1. **claim** (one transaction): ``UPDATE job SET status='running', attempts=attempts+1 WHERE
+   id=? AND status='queued'``; only the worker whose update hits the row goes on. The version row
+   is locked first (``SELECT ... FOR UPDATE`` on PostgreSQL, SQLite serialises writers anyway), so
+   the checks "already has a Result" (→ done, no work) and "another job is analysing the same
+   APK" (→ deferred, retried later) cannot race.
+2. **scan** outside any transaction, in a child process with a time limit
+   (:func:`hegui.batch.scan_many`: a crash or hang in analysis code cannot take the worker down).
+3. **finish** (one transaction): the job update is fenced by ``(status='running', attempts=N)``, so
+   a worker whose job was meanwhile recovered and re-claimed cannot write; the Result is inserted
+   in the same transaction (``result.version_id`` is unique: never two Results for one APK).
+
+A bad APK (``ApkError`` / ``HeguiError``, a time-out) is a result: the job ends ``failed`` with the
+one-line error. Anything else (a crash, the store, the database) puts the job back to ``queued``
+for a retry, until ``max_attempts`` claims (then ``failed``). A worker killed mid-job leaves it
+``running``: :func:`recover_stale` re-queues jobs running longer than the job time limit.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from functools import partial
+from pathlib import Path
+from typing import Any, Protocol
+
+from sqlalchemy import exists, select, update
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from hegui import __version__
+from hegui.service.db.models import App, AuditLog, Campaign, Job, Result, Version, utcnow
+from hegui.service.db.session import transaction
+
+log = logging.getLogger(__name__)
+
+JOB_TIME_LIMIT = 300.0  # seconds one APK may take (the scan child is killed after that)
+STALE_GRACE = 60.0  # a job running longer than the time limit plus this was lost with its worker
+MAX_ATTEMPTS = 3  # claims of one job before it ends failed
+LIVE = ("queued", "running")
+# Outcomes of run_job besides the job states done / failed / queued (= will be retried):
+DEFERRED = "deferred"  # another job is analysing the same APK right now; dispatch again later
+SKIPPED = "skipped"  # not claimable (already claimed, finished, or gone): nothing done
+# Test-only hook: seconds run_job sleeps after the claim, so tests can kill a worker mid-job.
+TEST_SLOW_ENV = "HEGUI_TEST_SLOW_JOB_SECONDS"
+_RETRY_KINDS = ("internal", "crash")  # scan errors that are not the APK's fault
+
+
+class Store(Protocol):
+    def path(self, sha256: str) -> Path: ...
+
+
+class Dispatcher(Protocol):
+    def dispatch(self, job_id: int) -> None: ...
+
+
+def stale_after(timeout: float = JOB_TIME_LIMIT) -> timedelta:
+    """How long a job may stay ``running`` before its worker counts as lost."""
+    return timedelta(seconds=timeout + STALE_GRACE)
+
+
+def _seconds(value: float | timedelta) -> timedelta:
+    return value if isinstance(value, timedelta) else timedelta(seconds=value)
+
+
+def _aware(dt: datetime | None) -> datetime | None:  # SQLite gives naive UTC datetimes back
+    return dt.replace(tzinfo=UTC) if dt is not None and dt.tzinfo is None else dt
+
+
+# -- submission -----------------------------------------------------------------------------------
+
+
+def enqueue(session: Session, *, version_id: int, campaign_id: int | None = None) -> Job:
+    """The job analysing this version: an existing one when the version already has a Result or a
+    queued/running job (no new work), else a new ``queued`` job. The caller commits, then calls
+    ``dispatch(job.id)`` if ``job.status == "queued"``.
+
+    With ``campaign_id`` the returned job belongs to that campaign (its progress counts jobs): an
+    unowned live job is adopted, an already analysed version gets a ``done`` job with 0 attempts
+    (skipped: counts as done, nothing is analysed again). A version live in another campaign gets a
+    second job: it defers while the other runs, then finds the Result (one analysis)."""
+    version = session.scalar(select(Version).where(Version.id == version_id).with_for_update())
+    if version is None:
+        raise LookupError(f"no version {version_id}")
+    jobs = select(Job).where(Job.version_id == version_id).order_by(Job.id.desc())
+    analysed = session.scalar(select(exists().where(Result.version_id == version_id)))
+    live = session.scalars(jobs.where(Job.status.in_(LIVE))).first()
+    if campaign_id is not None:
+        own = session.scalars(jobs.where(Job.campaign_id == campaign_id)).first()
+        if own is not None:
+            return own
+        if live is not None and live.campaign_id is None and not analysed:
+            live.campaign_id = campaign_id
+            return live
+    elif analysed:
+        done = session.scalars(jobs.where(Job.status == "done")).first()
+        if done is not None:
+            return done
+    elif live is not None:
+        return live
+    now = utcnow()
+    job = Job(version_id=version_id, campaign_id=campaign_id, status="queued", attempts=0, created_at=now)
+    if analysed:
+        job.status, job.finished_at = "done", now
+    session.add(job)
+    session.flush()
+    return job
+
+
+def dispatch_queued(
+    session: Session,
+    dispatcher: Dispatcher,
+    *,
+    campaign_id: int | None = None,
+    older_than: float | timedelta | None = None,
+) -> list[int]:
+    """Dispatch every ``queued`` job (of one campaign; created before ``older_than`` ago)."""
+    query = select(Job.id).where(Job.status == "queued").order_by(Job.id)
+    if campaign_id is not None:
+        query = query.where(Job.campaign_id == campaign_id)
+    if older_than is not None:
+        query = query.where(Job.created_at < utcnow() - _seconds(older_than))
+    ids = list(session.scalars(query))
+    for job_id in ids:
+        dispatcher.dispatch(job_id)
+    return ids
+
+
+def sweep(
+    session: Session, dispatcher: Dispatcher, *, older_than: float | timedelta | None = None
+) -> list[int]:
+    """Re-dispatch every ``queued`` job, after a broker or database restart (a job is a row first,
+    so a lost message loses nothing). Harmless when a message still exists: the claim runs once."""
+    return dispatch_queued(session, dispatcher, older_than=older_than)
+
+
+def recover_stale(
+    session: Session, *, older_than: float | timedelta, max_attempts: int = MAX_ATTEMPTS
+) -> list[int]:
+    """Jobs ``running`` for longer than ``older_than`` lost their worker (killed, machine gone): put
+    them back to ``queued`` (or ``failed`` once ``max_attempts`` claims were used, so an APK that
+    kills every worker cannot loop). Returns the re-queued ids; the caller commits and dispatches
+    them. Run it at worker start-up and periodically (``worker.py`` does both)."""
+    cutoff = utcnow() - _seconds(older_than)
+    stale = session.execute(
+        select(Job.id, Job.attempts)
+        .where(Job.status == "running", Job.started_at < cutoff)
+        .order_by(Job.id)
+        .with_for_update(skip_locked=True)
+    ).all()
+    requeued: list[int] = []
+    for job_id, attempts in stale:
+        lost = f"internal: the worker analysing it was lost (killed or stopped) on attempt {attempts}"
+        values: dict[str, Any] = {"status": "queued", "error": lost}
+        if attempts >= max_attempts:
+            values = {"status": "failed", "error": f"{lost} of {max_attempts}", "finished_at": utcnow()}
+        hit = session.execute(
+            update(Job)
+            .where(Job.id == job_id, Job.status == "running", Job.attempts == attempts)
+            .values(**values)
+        )
+        if hit.rowcount == 1 and values["status"] == "queued":
+            requeued.append(job_id)
+        elif hit.rowcount == 1:
+            _close_campaign(session, job_id)
+    return requeued
+
+
+# -- running --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Claim:
+    attempt: int
+    version_id: int
+    sha256: str
+    app_type: str | None
+
+
+def run_job(
+    factory: sessionmaker[Session],
+    *,
+    job_id: int,
+    store: Store,
+    hegui_options: Any = None,
+    timeout: float | None = JOB_TIME_LIMIT,
+    isolate: bool = True,
+    max_attempts: int = MAX_ATTEMPTS,
+) -> str:
+    """Run one job; returns ``done``, ``failed``, ``queued`` (released for a retry), ``deferred``
+    or ``skipped``. ``hegui_options`` is a :class:`hegui.api.ScanOptions` (the app's ``app_type``
+    replaces its own). ``isolate=False`` scans in this thread (tests; no crash isolation).
+    Database errors propagate (the engine retries) after the job is released when possible."""
+    claim = _claim(factory, job_id)
+    if isinstance(claim, str):
+        return claim
+    try:
+        _test_pause()
+        path = Path(store.path(claim.sha256))
+        if not path.is_file():
+            raise FileNotFoundError(f"the stored APK {claim.sha256} is missing from the store")
+        report, error = _scan(path, _options(hegui_options, claim.app_type), timeout, isolate)
+    except Exception as exc:
+        log.warning("job %s attempt %s: %s", job_id, claim.attempt, exc)
+        return _release(factory, job_id, claim, f"internal: {type(exc).__name__}: {exc}", max_attempts)
+    try:
+        if report is not None:
+            return _finish_done(factory, job_id, claim, report)
+        assert error is not None
+        if error[0] in _RETRY_KINDS:
+            return _release(factory, job_id, claim, f"{error[0]}: {error[1]}", max_attempts)
+        return _finish(factory, job_id, claim, "failed", f"{error[0]}: {error[1]}")
+    except DBAPIError:
+        _release_quietly(factory, job_id, claim)
+        raise
+
+
+class _Deferred(Exception):
+    """Rolls the claim back: another job of the same APK is running."""
+
+
+def _claim(factory: sessionmaker[Session], job_id: int) -> _Claim | str:
+    """Claim the job. The claiming UPDATE comes first so that the checks after it run under the
+    write lock (SQLite) or after the version row lock (PostgreSQL): they cannot race."""
+    try:
+        with transaction(factory) as s:
+            row = s.execute(select(Job.version_id, Job.status).where(Job.id == job_id)).first()
+            if row is None or row.status != "queued":
+                return SKIPPED
+            version = s.execute(
+                select(Version.sha256, App.app_type)
+                .join(App, App.id == Version.app_id)
+                .where(Version.id == row.version_id)
+                .with_for_update(of=Version)
+            ).one()
+            hit = s.execute(
+                update(Job)
+                .where(Job.id == job_id, Job.status == "queued")
+                .values(status="running", attempts=Job.attempts + 1, started_at=utcnow(), error=None)
+            )
+            if hit.rowcount != 1:
+                return SKIPPED
+            if s.scalar(select(exists().where(Result.version_id == row.version_id))):
+                done = {"status": "done", "attempts": Job.attempts - 1, "finished_at": utcnow()}
+                s.execute(update(Job).where(Job.id == job_id).values(**done))
+                _close_campaign(s, job_id)
+                return "done"  # analysed already (by another job): nothing to do
+            busy = exists().where(Job.version_id == row.version_id, Job.id != job_id, Job.status == "running")
+            if s.scalar(select(busy)):
+                raise _Deferred
+            attempt = s.scalar(select(Job.attempts).where(Job.id == job_id))
+            return _Claim(attempt, row.version_id, version.sha256, version.app_type)
+    except _Deferred:
+        return DEFERRED
+
+
+def _fenced(job_id: int, claim: _Claim) -> tuple[Any, ...]:
+    return (Job.id == job_id, Job.status == "running", Job.attempts == claim.attempt)
+
+
+def _finish_done(factory: sessionmaker[Session], job_id: int, claim: _Claim, report: dict[str, Any]) -> str:
+    try:
+        with transaction(factory) as s:
+            hit = s.execute(
+                update(Job).where(*_fenced(job_id, claim)).values(status="done", finished_at=utcnow())
+            )
+            if hit.rowcount != 1:
+                return SKIPPED  # the job was recovered and claimed again meanwhile: its result wins
+            if not s.scalar(select(exists().where(Result.version_id == claim.version_id))):
+                status = str(report.get("verdict", {}).get("status", "needs-review"))
+                result = Result(
+                    version_id=claim.version_id, verdict=status, report=report, hegui_version=__version__
+                )
+                s.add(result)
+                s.flush()
+                # a result for an app with open rectification cases is their re-test
+                from hegui.service.crud.cases import retest_from_result
+
+                retest_from_result(s, result=result)
+            _close_campaign(s, job_id)
+        return "done"
+    except IntegrityError:  # another job stored this APK's Result at the same moment: that is ours
+        return _finish(factory, job_id, claim, "done", None)
+
+
+def _finish(
+    factory: sessionmaker[Session], job_id: int, claim: _Claim, status: str, error: str | None
+) -> str:
+    with transaction(factory) as s:
+        values = {"status": status, "error": error, "finished_at": utcnow()}
+        if s.execute(update(Job).where(*_fenced(job_id, claim)).values(**values)).rowcount != 1:
+            return SKIPPED
+        _close_campaign(s, job_id)
+    return status
+
+
+def _release(
+    factory: sessionmaker[Session], job_id: int, claim: _Claim, error: str, max_attempts: int
+) -> str:
+    if claim.attempt >= max_attempts:
+        return _finish(factory, job_id, claim, "failed", f"{error} (after {claim.attempt} attempts)")
+    with transaction(factory) as s:
+        hit = s.execute(update(Job).where(*_fenced(job_id, claim)).values(status="queued", error=error))
+    return "queued" if hit.rowcount == 1 else SKIPPED
+
+
+def _release_quietly(factory: sessionmaker[Session], job_id: int, claim: _Claim) -> None:
+    """Best effort after a database error; if the database is down, recover_stale does it later."""
+    try:
+        with transaction(factory) as s:
+            s.execute(
+                update(Job)
+                .where(*_fenced(job_id, claim))
+                .values(status="queued", error="internal: database error")
+            )
+    except DBAPIError:
+        log.warning("job %s stays running until recovered: the database is unreachable", job_id)
+
+
+def _close_campaign(s: Session, job_id: int) -> None:
+    """Set the campaign's ``finished_at`` when this job was its last live one (the campaign row is
+    locked, so two last jobs finishing together cannot both miss it)."""
+    campaign_id = s.scalar(select(Job.campaign_id).where(Job.id == job_id))
+    if campaign_id is None:
+        return
+    s.execute(select(Campaign.id).where(Campaign.id == campaign_id).with_for_update())
+    if not s.scalar(select(exists().where(Job.campaign_id == campaign_id, Job.status.in_(LIVE)))):
+        s.execute(
+            update(Campaign)
+            .where(Campaign.id == campaign_id, Campaign.finished_at.is_(None))
+            .values(finished_at=utcnow())
+        )
+
+
+def _test_pause() -> None:
+    seconds = os.environ.get(TEST_SLOW_ENV)
+    if seconds:
+        time.sleep(float(seconds))
+
+
+def _options(base: Any, app_type: str | None) -> Any:
+    from hegui.api import ScanOptions
+
+    options = base or ScanOptions()
+    return replace(options, app_type=app_type) if app_type else options
+
+
+def _scan(
+    path: Path, options: Any, timeout: float | None, isolate: bool
+) -> tuple[dict[str, Any] | None, tuple[str, str] | None]:
+    """(report dict, None) or (None, (kind, one-line message)).
+
+    Isolated: in a child process of :func:`hegui.batch.scan_many`, killed after ``timeout`` seconds
+    or when it crashes. A daemonic process (a Celery prefork pool child) may not start children;
+    it is itself a disposable child of the worker, so it scans in-process under
+    :func:`hegui.batch.time_limit` (SIGALRM: the task runs in its main thread), and a crash only
+    costs that pool child (the job is recovered as stale)."""
+    import multiprocessing
+
+    from hegui.batch import describe_error, scan_many, scan_to_dict, time_limit
+    from hegui.errors import HeguiError
+
+    if isolate and not multiprocessing.current_process().daemon:
+        worker = partial(scan_to_dict, options=options)
+        for item in scan_many([path], jobs=1, timeout=timeout, worker=worker):
+            if item.error is not None:
+                return None, (item.error.kind, _one_line(item.error.message))
+            return item.report, None
+        raise RuntimeError("the scan produced no result")
+    try:
+        with time_limit(timeout):
+            return scan_to_dict(str(path), options), None
+    except HeguiError as exc:
+        err = describe_error(exc)
+        return None, (err.kind, _one_line(err.message))
+
+
+def _one_line(message: str) -> str:
+    return " ".join(message.split())[:2000]
+
+
+# -- the in-process engine ------------------------------------------------------------------------
+
+
+class InProcessDispatcher:
+    """Jobs on a thread pool in this (web) process: the embedded default, no broker. Each scan
+    still runs in a child process (``isolate``). A released or deferred job is dispatched again
+    after a back-off. Every ``recover_every`` seconds, jobs ``running`` for longer than
+    ``stale_seconds`` (default: the time limit plus a grace) are recovered and dispatched, so
+    several web processes sharing a database cover for one that died; at start-up the caller runs
+    ``recover_stale`` + ``sweep`` for what a previous run left."""
+
+    def __init__(
+        self,
+        factory: sessionmaker[Session],
+        store: Store,
+        max_workers: int = 2,
+        *,
+        hegui_options: Any = None,
+        timeout: float | None = JOB_TIME_LIMIT,
+        isolate: bool = True,
+        max_attempts: int = MAX_ATTEMPTS,
+        retry_delay: float = 5.0,
+        recover_every: float | None = 60.0,
+        stale_seconds: float | None = None,
+    ) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        self._run_kw = dict(
+            store=store,
+            hegui_options=hegui_options,
+            timeout=timeout,
+            isolate=isolate,
+            max_attempts=max_attempts,
+        )
+        self._factory = factory
+        self._pool = ThreadPoolExecutor(max_workers, thread_name_prefix="hegui-job")
+        self._retry_delay = retry_delay
+        self._retries: dict[int, int] = {}
+        self._pending = 0
+        self._closed = False
+        self._idle = threading.Condition()
+        self._timers: set[threading.Timer] = set()
+        self._stop = threading.Event()
+        if recover_every:
+            stale = stale_seconds if stale_seconds is not None else stale_after(timeout or JOB_TIME_LIMIT)
+            args = (recover_every, stale, max_attempts)
+            threading.Thread(
+                target=self._recover_loop, args=args, name="hegui-job-recovery", daemon=True
+            ).start()
+
+    def dispatch(self, job_id: int) -> None:
+        with self._idle:
+            if self._closed:
+                return
+            self._pending += 1
+        try:
+            self._pool.submit(self._run, job_id)
+        except RuntimeError:  # closed meanwhile: the job stays queued for the next start-up sweep
+            with self._idle:
+                self._pending -= 1
+                self._idle.notify_all()
+
+    def _recover_loop(self, every: float, stale: float | timedelta, max_attempts: int) -> None:
+        while not self._stop.wait(every):
+            try:
+                with transaction(self._factory) as s:
+                    requeued = recover_stale(s, older_than=stale, max_attempts=max_attempts)
+                for job_id in requeued:
+                    self.dispatch(job_id)
+            except Exception:
+                log.exception("recovering stale jobs failed; trying again later")
+
+    def _run(self, job_id: int) -> None:
+        try:
+            try:
+                status = run_job(self._factory, job_id=job_id, **self._run_kw)  # type: ignore[arg-type]
+            except Exception:
+                log.exception("job %s: the run failed; retrying later", job_id)
+                status = "queued"
+            if status in ("queued", DEFERRED):
+                with self._idle:
+                    n = self._retries[job_id] = self._retries.get(job_id, 0) + 1
+                self._later(job_id, min(self._retry_delay * 2 ** (n - 1), 300.0))
+            else:
+                with self._idle:
+                    self._retries.pop(job_id, None)
+        finally:
+            with self._idle:
+                self._pending -= 1
+                self._idle.notify_all()
+
+    def _later(self, job_id: int, delay: float) -> None:
+        with self._idle:
+            if self._closed:
+                return
+            self._pending += 1
+
+        def fire() -> None:
+            with self._idle:
+                self._timers.discard(timer)
+                self._pending -= 1
+            self.dispatch(job_id)
+
+        timer = threading.Timer(delay, fire)
+        timer.daemon = True
+        with self._idle:
+            self._timers.add(timer)
+        timer.start()
+
+    def wait_idle(self, timeout: float | None = None) -> bool:
+        """Wait until no job is running or waiting for a retry; False on time-out."""
+        with self._idle:
+            return self._idle.wait_for(lambda: self._pending == 0, timeout)
+
+    def close(self, wait: bool = True) -> None:
+        self._stop.set()
+        with self._idle:
+            self._closed = True
+            timers, self._timers = list(self._timers), set()
+        for timer in timers:
+            timer.cancel()
+        self._pool.shutdown(wait=wait, cancel_futures=not wait)
+
+
+# -- campaigns (专项检测) ---------------------------------------------------------------------------
+
+
+def start_campaign(
+    session: Session, *, name: str, version_ids: Iterable[int], actor_id: int | None
+) -> Campaign:
+    """A campaign over these versions: one job each, already analysed sha256s count as done
+    without analysing them again. The caller commits, then ``dispatch_queued(session, dispatcher,
+    campaign_id=campaign.id)``."""
+    campaign = Campaign(name=name, created_by=actor_id, created_at=utcnow())
+    session.add(campaign)
+    session.flush()
+    ids = list(dict.fromkeys(version_ids))
+    jobs = [enqueue(session, version_id=vid, campaign_id=campaign.id) for vid in ids]
+    if all(job.status not in LIVE for job in jobs):
+        campaign.finished_at = utcnow()
+    session.add(
+        AuditLog(
+            actor_id=actor_id,
+            action="campaign.start",
+            target_type="campaign",
+            target_id=campaign.id,
+            reason=name,
+            data={
+                "versions": len(ids),
+                "skipped": sum(1 for j in jobs if j.status == "done" and not j.attempts),
+            },
+        )
+    )
+    return campaign
+
+
+@dataclass(frozen=True)
+class CampaignProgress:
+    """Counts per APK (version): ``done`` = has a Result (``skipped`` of them were analysed before
+    the campaign), ``passing``/``failing``/``needs_review`` by verdict, ``by_rule`` = APKs with at
+    least one (unsuppressed) finding of the rule; throughput counts only APKs analysed here."""
+
+    campaign_id: int
+    name: str
+    total: int
+    done: int
+    failed: int
+    queued: int
+    running: int
+    skipped: int
+    passing: int
+    failing: int
+    needs_review: int
+    by_rule: dict[str, int] = field(default_factory=dict)
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    elapsed_seconds: float = 0.0
+    throughput_per_hour: float = 0.0
+
+    @property
+    def finished(self) -> bool:
+        return self.queued == 0 and self.running == 0
+
+    def to_dict(self) -> dict[str, Any]:
+        out = {k: getattr(self, k) for k in self.__dataclass_fields__}
+        for k in ("started_at", "finished_at"):
+            out[k] = out[k].isoformat() if out[k] is not None else None
+        out["finished"] = self.finished
+        return out
+
+
+def campaign_progress(session: Session, campaign_id: int) -> CampaignProgress:
+    campaign = session.get(Campaign, campaign_id)
+    if campaign is None:
+        raise LookupError(f"no campaign {campaign_id}")
+    states: dict[int, set[str]] = {}
+    worked: dict[int, bool] = {}
+    analysed = 0
+    last: datetime | None = None
+    for vid, status, attempts, finished_at in session.execute(
+        select(Job.version_id, Job.status, Job.attempts, Job.finished_at).where(
+            Job.campaign_id == campaign_id
+        )
+    ):
+        states.setdefault(vid, set()).add(status)
+        worked[vid] = worked.get(vid, False) or attempts > 0
+        if status in ("done", "failed") and attempts > 0:
+            analysed += 1
+        if finished_at is not None:
+            last = max(filter(None, (last, _aware(finished_at))))
+    verdicts = {"pass": 0, "fail": 0, "needs-review": 0}
+    by_rule: dict[str, int] = {}
+    with_result: set[int] = set()
+    members = select(Job.version_id).where(Job.campaign_id == campaign_id)
+    rows = session.execute(
+        select(Result.version_id, Result.verdict, Result.report).where(Result.version_id.in_(members))
+    ).yield_per(200)
+    for vid, verdict, report in rows:
+        with_result.add(vid)
+        verdicts[verdict] = verdicts.get(verdict, 0) + 1
+        rules = {f.get("rule_id") for f in (report or {}).get("findings", []) if not f.get("suppression")}
+        for rule in filter(None, rules):
+            by_rule[rule] = by_rule.get(rule, 0) + 1
+    counts = {"failed": 0, "queued": 0, "running": 0}
+    for vid, st in states.items():
+        if vid not in with_result:
+            counts["running" if "running" in st else "queued" if "queued" in st else "failed"] += 1
+    started = _aware(campaign.created_at)
+    finished = _aware(campaign.finished_at) or (last if not counts["queued"] + counts["running"] else None)
+    elapsed = max(((finished or utcnow()) - started).total_seconds(), 0.0) if started else 0.0
+    return CampaignProgress(
+        campaign_id=campaign.id,
+        name=campaign.name,
+        total=len(states),
+        done=len(with_result),
+        skipped=sum(1 for vid in with_result if not worked.get(vid)),
+        passing=verdicts["pass"],
+        failing=verdicts["fail"],
+        needs_review=verdicts["needs-review"],
+        by_rule=dict(sorted(by_rule.items(), key=lambda kv: (-kv[1], kv[0]))),
+        started_at=started,
+        finished_at=finished,
+        elapsed_seconds=round(elapsed, 3),
+        throughput_per_hour=round(analysed / (elapsed / 3600), 1) if elapsed > 0 else 0.0,
+        **counts,
+    )

@@ -1,0 +1,163 @@
+"""``hegui submit`` against a live uvicorn server on a free loopback port (SQLite, in-process jobs
+scanning in child processes, as ``hegui serve`` runs them); ``hegui serve``'s refusal off loopback."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+import typer
+import uvicorn
+from typer.testing import CliRunner
+
+from hegui.cli.serve import is_loopback, serve
+from hegui.cli.submit import submit
+from hegui.service import crud
+from hegui.service.app import create_app
+from hegui.service.config import Settings
+from hegui.service.db.migrate import upgrade
+from hegui.service.db.session import make_engine, session_factory
+from tests.service.api.conftest import apk
+
+
+def _cli(command) -> typer.Typer:
+    app = typer.Typer()
+    app.command()(command)
+    return app
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory) -> Iterator[tuple[str, dict[str, str]]]:
+    """A live server; (its URL, role → token)."""
+    data = tmp_path_factory.mktemp("live")
+    settings = Settings(data_dir=data, max_upload_bytes=200_000)
+    upgrade(settings.db_url)
+    engine = make_engine(settings.db_url)
+    tokens = {}
+    with session_factory(engine)() as s:
+        org = crud.organisations.create_organisation(s, name="Live Org")
+        for name, role, org_id in (("dev", "developer", org.id), ("store", "store", None)):
+            user = crud.users.create_user(s, username=name, role=role, organisation_id=org_id)
+            tokens[name] = crud.users.create_token(s, user_id=user.id)[1]
+        s.commit()
+    engine.dispose()
+    port = _free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert time.monotonic() < deadline and thread.is_alive(), "the server did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}", tokens
+    server.should_exit = True
+    thread.join(timeout=30)
+
+
+def run_submit(*args: str, env: dict[str, str] | None = None):
+    return CliRunner().invoke(_cli(submit), list(args), env=env or {})
+
+
+def test_submit_waits_for_verdicts_and_exits_like_scan(live):
+    url, tokens = live
+    r = run_submit("--server", url, "--token", tokens["dev"], "--wait", str(apk("clean")))
+    assert r.exit_code == 0, r.output
+    assert "com.hegui.fixture.clean 1.0 (1): pass" in r.stdout
+    assert f"{url}/api/v1/versions/" in r.stdout
+
+    r = run_submit(
+        "--server",
+        url,
+        "--wait",
+        "--format",
+        "json",
+        str(apk("sdk_no_consent")),
+        str(apk("clean")),
+        env={"HEGUI_TOKEN": tokens["dev"]},
+    )
+    assert r.exit_code == 1, r.output
+    lines = [json.loads(line) for line in r.stdout.splitlines()]
+    assert [x["verdict"] for x in lines] == ["fail", "pass"]
+    assert lines[1]["created"] is False and lines[0]["links"]["report_html"].startswith(url)
+
+    r = run_submit(
+        "--server", url, "--token", tokens["dev"], "--wait", "--fail-on", "never", str(apk("sdk_no_consent"))
+    )
+    assert r.exit_code == 0
+    r = run_submit(
+        "--server",
+        url,
+        "--token",
+        tokens["dev"],
+        "--wait",
+        "--fail-on",
+        "needs-review",
+        str(apk("update_v1")),
+    )
+    assert r.exit_code == 1 and "needs-review" in r.stdout
+
+
+def test_submit_without_wait_reports_the_submission(live):
+    url, tokens = live
+    r = run_submit("--server", url, "--token", tokens["dev"], str(apk("pi_sms")))
+    assert r.exit_code == 0, r.output
+    assert "submitted" in r.stdout or "com.hegui.fixture.sms" in r.stdout
+
+
+def test_submit_errors_are_one_line_and_exit_2(live, tmp_path):
+    url, tokens = live
+    r = run_submit(
+        "--server", url, "--token", tokens["dev"], "--wait", str(apk("bad_truncated")), str(apk("clean"))
+    )
+    assert r.exit_code == 2
+    assert "bad_truncated.apk: bad_apk: corrupt:" in r.stderr
+    assert ": pass" in r.stdout  # the other APK was still submitted
+    r = run_submit("--server", url, "--token", tokens["store"], str(apk("clean")))
+    assert r.exit_code == 2 and "permission_denied" in r.stderr
+    r = run_submit("--server", url, "--token", "wrong", str(apk("clean")))
+    assert r.exit_code == 2 and "not_authenticated" in r.stderr
+    r = run_submit("--server", url, str(apk("clean")))
+    assert r.exit_code == 2 and "HEGUI_TOKEN" in r.stderr
+    r = run_submit("--server", url, "--token", "t", str(tmp_path / "missing.apk"))
+    assert r.exit_code == 2 and "missing.apk: io:" in r.stderr
+    r = run_submit("--server", "ftp://x", "--token", "t", str(apk("clean")))
+    assert r.exit_code == 2
+    r = run_submit("--server", f"http://127.0.0.1:{_free_port()}", "--token", "t", str(apk("clean")))
+    assert r.exit_code == 2 and "connection" in r.stderr
+    big = tmp_path / "big.apk"
+    big.write_bytes(b"\0" * 300_000)
+    r = run_submit("--server", url, "--token", tokens["dev"], str(big))
+    assert r.exit_code == 2 and "too_large" in r.stderr
+
+
+def test_serve_refuses_a_public_host_without_a_secret_key(monkeypatch, tmp_path):
+    calls = []
+    monkeypatch.setattr(uvicorn, "run", lambda *a, **kw: calls.append((a, kw)))
+    env = {"HEGUI_DATA_DIR": str(tmp_path / "d"), "HEGUI_SECRET_KEY": ""}
+    r = CliRunner().invoke(_cli(serve), ["--host", "0.0.0.0"], env=env)
+    assert r.exit_code == 2 and "HEGUI_SECRET_KEY" in r.stderr and calls == []
+    r = CliRunner().invoke(_cli(serve), ["--host", "127.0.0.1", "--port", "8123", "--workers", "2"], env=env)
+    assert r.exit_code == 0, r.output
+    ((args, kw),) = calls
+    assert args == ("hegui.service.app:create_app",) and kw["factory"] is True
+    assert (kw["host"], kw["port"], kw["workers"]) == ("127.0.0.1", 8123, 2)
+    assert (tmp_path / "d" / "hegui.db").is_file()  # migrated before the workers start
+    r = CliRunner().invoke(_cli(serve), ["--host", "0.0.0.0"], env={**env, "HEGUI_SECRET_KEY": "k" * 40})
+    assert r.exit_code == 0 and len(calls) == 2
+
+
+def test_is_loopback():
+    assert all(map(is_loopback, ("127.0.0.1", "127.1.2.3", "::1", "[::1]", "localhost")))
+    assert not any(map(is_loopback, ("0.0.0.0", "::", "10.0.0.1", "example.com", "localhost.evil.com")))
