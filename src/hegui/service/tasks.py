@@ -10,7 +10,8 @@ every ``queued`` job. :func:`run_job` is the one body both engines run:
    the checks "already has a Result" (→ done, no work) and "another job is analysing the same
    APK" (→ deferred, retried later) cannot race.
 2. **scan** outside any transaction, in a child process with a time limit
-   (:func:`hegui.batch.scan_many`: a crash or hang in analysis code cannot take the worker down).
+   (:mod:`hegui.service.scanning` over :func:`hegui.batch.scan_many`: a crash or hang in analysis
+   code cannot take the worker down).
 3. **finish** (one transaction): the job update is fenced by ``(status='running', attempts=N)``, so
    a worker whose job was meanwhile recovered and re-claimed cannot write; the Result is inserted
    in the same transaction (``result.version_id`` is unique: never two Results for one APK).
@@ -19,6 +20,8 @@ A bad APK (``ApkError`` / ``HeguiError``, a time-out) is a result: the job ends 
 one-line error. Anything else (a crash, the store, the database) puts the job back to ``queued``
 for a retry, until ``max_attempts`` claims (then ``failed``). A worker killed mid-job leaves it
 ``running``: :func:`recover_stale` re-queues jobs running longer than the job time limit.
+
+Campaigns (many jobs under one name, their progress) are in :mod:`hegui.service.campaigns`.
 """
 
 from __future__ import annotations
@@ -27,10 +30,8 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
-from functools import partial
+from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -39,7 +40,8 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from hegui import __version__
-from hegui.service.db.models import App, AuditLog, Campaign, Job, Result, Version, utcnow
+from hegui.service import scanning
+from hegui.service.db.models import App, Campaign, Job, Result, Version, utcnow
 from hegui.service.db.session import transaction
 
 log = logging.getLogger(__name__)
@@ -71,10 +73,6 @@ def stale_after(timeout: float = JOB_TIME_LIMIT) -> timedelta:
 
 def _seconds(value: float | timedelta) -> timedelta:
     return value if isinstance(value, timedelta) else timedelta(seconds=value)
-
-
-def _aware(dt: datetime | None) -> datetime | None:  # SQLite gives naive UTC datetimes back
-    return dt.replace(tzinfo=UTC) if dt is not None and dt.tzinfo is None else dt
 
 
 # -- submission -----------------------------------------------------------------------------------
@@ -209,7 +207,8 @@ def run_job(
         path = Path(store.path(claim.sha256))
         if not path.is_file():
             raise FileNotFoundError(f"the stored APK {claim.sha256} is missing from the store")
-        report, error = _scan(path, _options(hegui_options, claim.app_type), timeout, isolate)
+        options = scanning.options_for(hegui_options, claim.app_type)
+        report, error = scanning.scan_apk(path, options, timeout, isolate)
     except Exception as exc:
         log.warning("job %s attempt %s: %s", job_id, claim.attempt, exc)
         return _release(factory, job_id, claim, f"internal: {type(exc).__name__}: {exc}", max_attempts)
@@ -348,47 +347,6 @@ def _test_pause() -> None:
         time.sleep(float(seconds))
 
 
-def _options(base: Any, app_type: str | None) -> Any:
-    from hegui.api import ScanOptions
-
-    options = base or ScanOptions()
-    return replace(options, app_type=app_type) if app_type else options
-
-
-def _scan(
-    path: Path, options: Any, timeout: float | None, isolate: bool
-) -> tuple[dict[str, Any] | None, tuple[str, str] | None]:
-    """(report dict, None) or (None, (kind, one-line message)).
-
-    Isolated: in a child process of :func:`hegui.batch.scan_many`, killed after ``timeout`` seconds
-    or when it crashes. A daemonic process (a Celery prefork pool child) may not start children;
-    it is itself a disposable child of the worker, so it scans in-process under
-    :func:`hegui.batch.time_limit` (SIGALRM: the task runs in its main thread), and a crash only
-    costs that pool child (the job is recovered as stale)."""
-    import multiprocessing
-
-    from hegui.batch import describe_error, scan_many, scan_to_dict, time_limit
-    from hegui.errors import HeguiError
-
-    if isolate and not multiprocessing.current_process().daemon:
-        worker = partial(scan_to_dict, options=options)
-        for item in scan_many([path], jobs=1, timeout=timeout, worker=worker):
-            if item.error is not None:
-                return None, (item.error.kind, _one_line(item.error.message))
-            return item.report, None
-        raise RuntimeError("the scan produced no result")
-    try:
-        with time_limit(timeout):
-            return scan_to_dict(str(path), options), None
-    except HeguiError as exc:
-        err = describe_error(exc)
-        return None, (err.kind, _one_line(err.message))
-
-
-def _one_line(message: str) -> str:
-    return " ".join(message.split())[:2000]
-
-
 # -- the in-process engine ------------------------------------------------------------------------
 
 
@@ -511,127 +469,3 @@ class InProcessDispatcher:
         for timer in timers:
             timer.cancel()
         self._pool.shutdown(wait=wait, cancel_futures=not wait)
-
-
-# -- campaigns (专项检测) ---------------------------------------------------------------------------
-
-
-def start_campaign(
-    session: Session, *, name: str, version_ids: Iterable[int], actor_id: int | None
-) -> Campaign:
-    """A campaign over these versions: one job each, already analysed sha256s count as done
-    without analysing them again. The caller commits, then ``dispatch_queued(session, dispatcher,
-    campaign_id=campaign.id)``."""
-    campaign = Campaign(name=name, created_by=actor_id, created_at=utcnow())
-    session.add(campaign)
-    session.flush()
-    ids = list(dict.fromkeys(version_ids))
-    jobs = [enqueue(session, version_id=vid, campaign_id=campaign.id) for vid in ids]
-    if all(job.status not in LIVE for job in jobs):
-        campaign.finished_at = utcnow()
-    session.add(
-        AuditLog(
-            actor_id=actor_id,
-            action="campaign.start",
-            target_type="campaign",
-            target_id=campaign.id,
-            reason=name,
-            data={
-                "versions": len(ids),
-                "skipped": sum(1 for j in jobs if j.status == "done" and not j.attempts),
-            },
-        )
-    )
-    return campaign
-
-
-@dataclass(frozen=True)
-class CampaignProgress:
-    """Counts per APK (version): ``done`` = has a Result (``skipped`` of them were analysed before
-    the campaign), ``passing``/``failing``/``needs_review`` by verdict, ``by_rule`` = APKs with at
-    least one (unsuppressed) finding of the rule; throughput counts only APKs analysed here."""
-
-    campaign_id: int
-    name: str
-    total: int
-    done: int
-    failed: int
-    queued: int
-    running: int
-    skipped: int
-    passing: int
-    failing: int
-    needs_review: int
-    by_rule: dict[str, int] = field(default_factory=dict)
-    started_at: datetime | None = None
-    finished_at: datetime | None = None
-    elapsed_seconds: float = 0.0
-    throughput_per_hour: float = 0.0
-
-    @property
-    def finished(self) -> bool:
-        return self.queued == 0 and self.running == 0
-
-    def to_dict(self) -> dict[str, Any]:
-        out = {k: getattr(self, k) for k in self.__dataclass_fields__}
-        for k in ("started_at", "finished_at"):
-            out[k] = out[k].isoformat() if out[k] is not None else None
-        out["finished"] = self.finished
-        return out
-
-
-def campaign_progress(session: Session, campaign_id: int) -> CampaignProgress:
-    campaign = session.get(Campaign, campaign_id)
-    if campaign is None:
-        raise LookupError(f"no campaign {campaign_id}")
-    states: dict[int, set[str]] = {}
-    worked: dict[int, bool] = {}
-    analysed = 0
-    last: datetime | None = None
-    for vid, status, attempts, finished_at in session.execute(
-        select(Job.version_id, Job.status, Job.attempts, Job.finished_at).where(
-            Job.campaign_id == campaign_id
-        )
-    ):
-        states.setdefault(vid, set()).add(status)
-        worked[vid] = worked.get(vid, False) or attempts > 0
-        if status in ("done", "failed") and attempts > 0:
-            analysed += 1
-        if finished_at is not None:
-            last = max(filter(None, (last, _aware(finished_at))))
-    verdicts = {"pass": 0, "fail": 0, "needs-review": 0}
-    by_rule: dict[str, int] = {}
-    with_result: set[int] = set()
-    members = select(Job.version_id).where(Job.campaign_id == campaign_id)
-    rows = session.execute(
-        select(Result.version_id, Result.verdict, Result.report).where(Result.version_id.in_(members))
-    ).yield_per(200)
-    for vid, verdict, report in rows:
-        with_result.add(vid)
-        verdicts[verdict] = verdicts.get(verdict, 0) + 1
-        rules = {f.get("rule_id") for f in (report or {}).get("findings", []) if not f.get("suppression")}
-        for rule in filter(None, rules):
-            by_rule[rule] = by_rule.get(rule, 0) + 1
-    counts = {"failed": 0, "queued": 0, "running": 0}
-    for vid, st in states.items():
-        if vid not in with_result:
-            counts["running" if "running" in st else "queued" if "queued" in st else "failed"] += 1
-    started = _aware(campaign.created_at)
-    finished = _aware(campaign.finished_at) or (last if not counts["queued"] + counts["running"] else None)
-    elapsed = max(((finished or utcnow()) - started).total_seconds(), 0.0) if started else 0.0
-    return CampaignProgress(
-        campaign_id=campaign.id,
-        name=campaign.name,
-        total=len(states),
-        done=len(with_result),
-        skipped=sum(1 for vid in with_result if not worked.get(vid)),
-        passing=verdicts["pass"],
-        failing=verdicts["fail"],
-        needs_review=verdicts["needs-review"],
-        by_rule=dict(sorted(by_rule.items(), key=lambda kv: (-kv[1], kv[0]))),
-        started_at=started,
-        finished_at=finished,
-        elapsed_seconds=round(elapsed, 3),
-        throughput_per_hour=round(analysed / (elapsed / 3600), 1) if elapsed > 0 else 0.0,
-        **counts,
-    )

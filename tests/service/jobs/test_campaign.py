@@ -8,17 +8,11 @@ from sqlalchemy import select
 
 from hegui.api import scan
 from hegui.report.json import report_dict
-from hegui.service import tasks
+from hegui.service import scanning
+from hegui.service.campaigns import campaign_progress, start_campaign
 from hegui.service.db.models import AuditLog, Campaign, Job
 from hegui.service.db.session import transaction
-from hegui.service.tasks import (
-    InProcessDispatcher,
-    campaign_progress,
-    dispatch_queued,
-    enqueue,
-    run_job,
-    start_campaign,
-)
+from hegui.service.tasks import InProcessDispatcher, dispatch_queued, enqueue, run_job
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "apk"
 
@@ -99,13 +93,13 @@ def test_a_rerun_analyses_nothing_twice(factory, add_version, store, monkeypatch
     ids = [add_version(name) for name in NAMES]
     first, _ = run_campaign(factory, store, ids)
     calls: list[str] = []
-    real = tasks._scan
+    real = scanning.scan_apk
 
     def counting(path, *a, **kw):
         calls.append(path.name)
         return real(path, *a, **kw)
 
-    monkeypatch.setattr(tasks, "_scan", counting)
+    monkeypatch.setattr(scanning, "scan_apk", counting)
     second, dispatched = run_campaign(factory, store, ids, name="batch 2")
     with factory() as s:
         p1, p2 = campaign_progress(s, first), campaign_progress(s, second)

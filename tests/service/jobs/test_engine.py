@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from hegui import __version__
-from hegui.service import tasks
+from hegui.service import scanning
 from hegui.service.db.models import Job, Result, Version
 from hegui.service.db.session import transaction
 from hegui.service.tasks import DEFERRED, SKIPPED, InProcessDispatcher, enqueue, run_job
@@ -36,13 +36,13 @@ def count(factory, model, *where) -> int:
 def scans(monkeypatch):
     """Counts the scans run_job starts (the real scan still runs)."""
     calls: list[str] = []
-    real = tasks._scan
+    real = scanning.scan_apk
 
     def counting(path, *a, **kw):
         calls.append(path.name)
         return real(path, *a, **kw)
 
-    monkeypatch.setattr(tasks, "_scan", counting)
+    monkeypatch.setattr(scanning, "scan_apk", counting)
     return calls
 
 
@@ -138,13 +138,13 @@ def test_two_jobs_of_one_apk_are_analysed_once(any_factory, any_add_version, sto
         s.add(j := Job(version_id=vid, status="queued"))
         s.flush()
         ids.append(j.id)
-    slow = tasks._scan
+    slow = scanning.scan_apk
 
     def slow_scan(*a, **kw):
         time.sleep(0.5)  # keep the first job running while the second tries
         return slow(*a, **kw)
 
-    monkeypatch.setattr(tasks, "_scan", slow_scan)
+    monkeypatch.setattr(scanning, "scan_apk", slow_scan)
     statuses = race(2, lambda i: run_job(any_factory, job_id=ids[i], store=store, isolate=False))
     assert sorted(statuses) in ([DEFERRED, "done"], ["done", "done"])
     for job_id in ids:  # the deferred one, dispatched again later, finds the Result
@@ -198,7 +198,7 @@ def test_other_errors_are_retried_then_fail(factory, add_version, store, monkeyp
     def broken(*_a, **_kw):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(tasks, "_scan", broken)
+    monkeypatch.setattr(scanning, "scan_apk", broken)
     assert run_job(factory, job_id=job_id, store=store, max_attempts=3) == "queued"
     assert run_job(factory, job_id=job_id, store=store, max_attempts=3) == "queued"
     assert job_row(factory, job_id).error == "internal: RuntimeError: disk on fire"
@@ -222,7 +222,7 @@ def test_a_recovered_job_fences_out_the_old_worker(factory, add_version, store, 
     """Worker 1 is presumed dead (recovered) while still scanning; worker 2 claims and finishes.
     Worker 1's late write is refused: one Result, the job done by attempt 2."""
     job_id = submit(factory, add_version("clean"))
-    real = tasks._scan
+    real = scanning.scan_apk
     calls = []
 
     def scan_while_recovered(*a, **kw):
@@ -233,7 +233,7 @@ def test_a_recovered_job_fences_out_the_old_worker(factory, add_version, store, 
             assert run_job(factory, job_id=job_id, store=store, isolate=False) == "done"
         return real(*a, **kw)
 
-    monkeypatch.setattr(tasks, "_scan", scan_while_recovered)
+    monkeypatch.setattr(scanning, "scan_apk", scan_while_recovered)
     assert run_job(factory, job_id=job_id, store=store, isolate=False) == SKIPPED
     job = job_row(factory, job_id)
     assert (job.status, job.attempts) == ("done", 2)

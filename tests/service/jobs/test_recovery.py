@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select, update
 
-from hegui.service import tasks
+from hegui.service import scanning, tasks
 from hegui.service.db.models import Job, Result, utcnow
 from hegui.service.db.session import transaction
 from hegui.service.tasks import InProcessDispatcher, enqueue, recover_stale, run_job, sweep
@@ -106,7 +106,7 @@ def test_sweep_redispatches_every_queued_job(factory, add_version, store):
 
 def test_in_process_engine_retries_after_a_transient_error(factory, add_version, store, monkeypatch):
     job_id = submit(factory, add_version("clean"))
-    real, calls = tasks._scan, []
+    real, calls = scanning.scan_apk, []
 
     def flaky(*a, **kw):
         calls.append(1)
@@ -114,7 +114,7 @@ def test_in_process_engine_retries_after_a_transient_error(factory, add_version,
             raise OSError("store briefly unreachable")
         return real(*a, **kw)
 
-    monkeypatch.setattr(tasks, "_scan", flaky)
+    monkeypatch.setattr(scanning, "scan_apk", flaky)
     dispatcher = InProcessDispatcher(factory, store, retry_delay=0.05)
     try:
         dispatcher.dispatch(job_id)

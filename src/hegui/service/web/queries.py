@@ -280,12 +280,12 @@ def _batch_fates(session: Session, today: date, limit: int = 12) -> list[dict[st
 
 
 def campaigns(session: Session, limit: int = 10) -> list[dict[str, Any]]:
-    from hegui.service import tasks
+    from hegui.service.campaigns import campaign_progress
 
     out = []
     for c in session.scalars(select(Campaign).order_by(Campaign.id.desc()).limit(limit)):
         try:
-            p = tasks.campaign_progress(session, c.id)
+            p = campaign_progress(session, c.id)
         except LookupError:  # pragma: no cover - deleted meanwhile
             continue
         out.append(p)

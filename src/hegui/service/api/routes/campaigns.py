@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, status
 from sqlalchemy import select
 
-from hegui.service import tasks
+from hegui.service import campaigns, tasks
 from hegui.service.api.deps import DispatcherDep, Overseer, Regulator, SessionDep
 from hegui.service.api.errors import AUTH_ERRORS, NOT_FOUND
 from hegui.service.api.schemas.common import API
@@ -16,7 +16,7 @@ from hegui.service.errors import InvalidInputError, NotFoundError
 router = APIRouter(prefix="/campaigns", tags=["campaigns"], responses={**AUTH_ERRORS, **NOT_FOUND})
 
 
-def _public(progress: tasks.CampaignProgress) -> CampaignPublic:
+def _public(progress: campaigns.CampaignProgress) -> CampaignPublic:
     return CampaignPublic(
         **progress.to_dict(),
         links={
@@ -50,15 +50,15 @@ def start(
         ids += [by_sha[s] for s in body.sha256s]
     if not ids:
         raise InvalidInputError("a campaign needs at least one version (version_ids or sha256s)")
-    campaign = tasks.start_campaign(session, name=body.name, version_ids=ids, actor_id=user.id)
+    campaign = campaigns.start_campaign(session, name=body.name, version_ids=ids, actor_id=user.id)
     session.commit()
     tasks.dispatch_queued(session, dispatcher, campaign_id=campaign.id)
-    return _public(tasks.campaign_progress(session, campaign.id))
+    return _public(campaigns.campaign_progress(session, campaign.id))
 
 
 @router.get("/{campaign_id}", response_model=CampaignPublic, summary="A campaign's progress and figures")
 def progress(campaign_id: int, session: SessionDep, _user: Overseer) -> CampaignPublic:
     try:
-        return _public(tasks.campaign_progress(session, campaign_id))
+        return _public(campaigns.campaign_progress(session, campaign_id))
     except LookupError:
         raise NotFoundError(f"no campaign with id {campaign_id}") from None
