@@ -34,6 +34,7 @@ from hegui.cli.rules import rules as rules_command
 from hegui.cli.sdks import sdks as sdks_command
 from hegui.cli.serve import serve as serve_command
 from hegui.cli.submit import submit as submit_command
+from hegui.cli.useradd import useradd as useradd_command
 from hegui.errors import FormatterError, HeguiError
 from hegui.report import Formatter, available_formatters, get_formatter, plugin_problems
 from hegui.report.json import json_formatter
@@ -331,6 +332,7 @@ app.command("sdks")(sdks_command)
 app.command("diff")(diff_command)
 app.command("serve")(serve_command)
 app.command("submit")(submit_command)
+app.command("useradd")(useradd_command)
 
 
 @app.command()

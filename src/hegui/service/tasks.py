@@ -86,13 +86,16 @@ def enqueue(session: Session, *, version_id: int, campaign_id: int | None = None
     With ``campaign_id`` the returned job belongs to that campaign (its progress counts jobs): an
     unowned live job is adopted, an already analysed version gets a ``done`` job with 0 attempts
     (skipped: counts as done, nothing is analysed again). A version live in another campaign gets a
-    second job: it defers while the other runs, then finds the Result (one analysis)."""
+    second job: it defers while the other runs, then finds the Result (one analysis). A version whose
+    APK could not be analysed at all (a failed job of an ``APK_ERROR_KINDS`` kind) gets that answer
+    again, as a failed job with no new work."""
     version = session.scalar(select(Version).where(Version.id == version_id).with_for_update())
     if version is None:
         raise LookupError(f"no version {version_id}")
     jobs = select(Job).where(Job.version_id == version_id).order_by(Job.id.desc())
     analysed = session.scalar(select(exists().where(Result.version_id == version_id)))
     live = session.scalars(jobs.where(Job.status.in_(LIVE))).first()
+    refused = None if analysed or live else _unanalysable(session, jobs)
     if campaign_id is not None:
         own = session.scalars(jobs.where(Job.campaign_id == campaign_id)).first()
         if own is not None:
@@ -106,13 +109,29 @@ def enqueue(session: Session, *, version_id: int, campaign_id: int | None = None
             return done
     elif live is not None:
         return live
+    elif refused is not None:
+        return refused
     now = utcnow()
     job = Job(version_id=version_id, campaign_id=campaign_id, status="queued", attempts=0, created_at=now)
     if analysed:
         job.status, job.finished_at = "done", now
+    elif refused is not None:  # the APK itself cannot be analysed: the same answer, no new work
+        job.status, job.finished_at, job.error = "failed", now, refused.error
     session.add(job)
     session.flush()
     return job
+
+
+# error kinds of the APK itself (hegui.errors.ApkError): analysing the same bytes again gives the same
+APK_ERROR_KINDS = frozenset({"not_apk", "corrupt", "zip_bomb", "too_large", "unsupported"})
+
+
+def _unanalysable(session: Session, jobs: Any) -> Job | None:
+    """The latest failed job of these that failed because of the APK itself (not a crash or time-out)."""
+    for job in session.scalars(jobs.where(Job.status == "failed")):
+        if job.error and job.error.split(":", 1)[0] in APK_ERROR_KINDS and "attempts)" not in job.error:
+            return job
+    return None
 
 
 def dispatch_queued(
