@@ -32,7 +32,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from sdk_detection import inputs  # noqa: E402 - the benchmarks' shared input rules
-from service_load import REDIS_DB, database, start_worker  # noqa: E402
+from service_load import REDIS_DB, database, stack_env, start_worker  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -157,16 +157,7 @@ def main(argv: list[str] | None = None) -> int:
         tmp = Path(tempfile.mkdtemp(prefix="hegui-campaign-"))
         url, drop = database(args.database, tmp)
         prefix = f"hegui-camp-{secrets.token_hex(4)}"
-        env = {
-            **os.environ,
-            "HEGUI_DATABASE_URL": url,
-            "HEGUI_STORE_DIR": str(tmp / "store"),
-            "HEGUI_DATA_DIR": str(tmp),
-            "HEGUI_BROKER_URL": f"redis://127.0.0.1:6379/{REDIS_DB}",
-            "HEGUI_CELERY_QUEUE": prefix,
-            "HEGUI_REDIS_KEY_PREFIX": prefix,
-            "HEGUI_MAINTENANCE_INTERVAL": "0",
-        }
+        env = stack_env(url, tmp, prefix, HEGUI_MAINTENANCE_INTERVAL="0")
         workers = []
         try:
             apks = catalogue(paths, args.min_apks, tmp)

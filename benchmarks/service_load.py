@@ -97,6 +97,21 @@ def bootstrap(url: str) -> str:
     return token
 
 
+def stack_env(url: str, tmp: Path, prefix: str, **extra: str) -> dict[str, str]:
+    """Environment of the server and workers: this database, a store in ``tmp``, the local Redis
+    (DB ``REDIS_DB``) with its own queue and key prefix."""
+    return {
+        **os.environ,
+        "HEGUI_DATABASE_URL": url,
+        "HEGUI_STORE_DIR": str(tmp / "store"),
+        "HEGUI_DATA_DIR": str(tmp),
+        "HEGUI_BROKER_URL": f"redis://127.0.0.1:6379/{REDIS_DB}",
+        "HEGUI_CELERY_QUEUE": prefix,
+        "HEGUI_REDIS_KEY_PREFIX": prefix,
+        **extra,
+    }
+
+
 def start_worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
     cmd = [
         str(BIN / "celery"),
@@ -165,17 +180,7 @@ def main(argv: list[str] | None = None) -> int:
     tmp = Path(tempfile.mkdtemp(prefix="hegui-load-"))
     url, drop = database(args.database, tmp)
     prefix = f"hegui-load-{secrets.token_hex(4)}"
-    env = {
-        **os.environ,
-        "HEGUI_DATABASE_URL": url,
-        "HEGUI_STORE_DIR": str(tmp / "store"),
-        "HEGUI_DATA_DIR": str(tmp),
-        "HEGUI_BROKER_URL": f"redis://127.0.0.1:6379/{REDIS_DB}",
-        "HEGUI_CELERY_QUEUE": prefix,
-        "HEGUI_REDIS_KEY_PREFIX": prefix,
-        "HEGUI_MAINTENANCE_INTERVAL": "5",
-        "HEGUI_JOB_STALE_AFTER": "20",
-    }
+    env = stack_env(url, tmp, prefix, HEGUI_MAINTENANCE_INTERVAL="5", HEGUI_JOB_STALE_AFTER="20")
     procs: list[subprocess.Popen[bytes]] = []
     try:
         token = bootstrap(url)
