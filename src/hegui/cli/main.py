@@ -28,6 +28,7 @@ from hegui.batch import (
 )
 from hegui.checks.model import Rule, Severity
 from hegui.cli.batch_scan import scan_batch
+from hegui.cli.campaign import campaign as campaign_command
 from hegui.cli.diff import diff as diff_command
 from hegui.cli.options import Lang
 from hegui.cli.rules import rules as rules_command
@@ -332,6 +333,7 @@ app.command("sdks")(sdks_command)
 app.command("diff")(diff_command)
 app.command("serve")(serve_command)
 app.command("submit")(submit_command)
+app.command("campaign")(campaign_command)
 app.command("useradd")(useradd_command)
 
 

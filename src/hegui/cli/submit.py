@@ -63,7 +63,7 @@ def _loopback(url: str) -> bool:
 
 
 class Client:
-    """The few calls ``submit`` makes, over one httpx client."""
+    """The few calls ``submit`` and ``campaign`` make, over one httpx client."""
 
     def __init__(self, server: str, token: str, *, timeout: float) -> None:
         import httpx
@@ -78,7 +78,7 @@ class Client:
     def close(self) -> None:
         self.http.close()
 
-    def _call(self, method: str, url: str, **kw: Any) -> dict[str, Any]:
+    def call(self, method: str, url: str, **kw: Any) -> dict[str, Any]:
         import httpx
 
         try:
@@ -97,15 +97,33 @@ class Client:
         try:
             with path.open("rb") as fh:  # streamed by httpx, never read whole into memory
                 files = {"file": (path.name, fh, "application/vnd.android.package-archive")}
-                return self._call("POST", f"{API}/uploads", files=files, data=data)
+                return self.call("POST", f"{API}/uploads", files=files, data=data)
         except OSError as exc:
             raise SubmitError("io", f"cannot read {path}: {exc.strerror or exc}") from None
 
     def get(self, link: str) -> dict[str, Any]:
-        return self._call("GET", link)
+        return self.call("GET", link)
 
     def absolute(self, link: str) -> str:
         return self.server + link
+
+
+def open_client(server: str, token: str | None, *, timeout: float, command: str) -> Client:
+    """A client of ``server`` with ``token`` (``timeout``: seconds per request). Bad usage: one line
+    on stderr and ``typer.Exit(2)``; a warning when the token would travel over plain http."""
+    if urlsplit(server).scheme not in ("http", "https") or not urlsplit(server).hostname:
+        error_line("--server", SubmitError("usage", f"not an http(s) URL: {server!r}"))
+        raise typer.Exit(EXIT_ERROR)
+    if not token:
+        error_line("--token", SubmitError("usage", "no API token: pass --token or set HEGUI_TOKEN"))
+        raise typer.Exit(EXIT_ERROR)
+    if urlsplit(server).scheme == "http" and not _loopback(server):
+        typer.echo("hegui: warning: the token is sent over plain http; use https off this machine", err=True)
+    try:
+        return Client(server, token, timeout=timeout)
+    except ImportError:
+        error_line(command, SubmitError("missing", f"hegui {command} needs httpx: pip install httpx"))
+        raise typer.Exit(EXIT_ERROR) from None
 
 
 def _wait(client: Client, links: dict[str, str], deadline: float) -> dict[str, Any]:
@@ -189,32 +207,20 @@ def submit(
     ] = 600.0,
 ) -> None:
     """Upload APKs to a hegui service for testing; with --wait, print the verdicts."""
-    if urlsplit(server).scheme not in ("http", "https") or not urlsplit(server).hostname:
-        _line("--server", SubmitError("usage", f"not an http(s) URL: {server!r}"))
-        raise typer.Exit(EXIT_ERROR)
-    if not token:
-        _line("--token", SubmitError("usage", "no API token: pass --token or set HEGUI_TOKEN"))
-        raise typer.Exit(EXIT_ERROR)
-    if urlsplit(server).scheme == "http" and not _loopback(server):
-        typer.echo("hegui: warning: the token is sent over plain http; use https off this machine", err=True)
-    try:
-        client = Client(server, token, timeout=max(timeout, 60.0))
-    except ImportError:
-        _line("submit", SubmitError("missing", "hegui submit needs httpx: pip install httpx"))
-        raise typer.Exit(EXIT_ERROR) from None
+    client = open_client(server, token, timeout=max(timeout, 60.0), command="submit")
     code = EXIT_OK
     try:
         for path in apks:
             try:
                 rec = _submit_one(client, path, organisation=organisation, wait=wait, timeout=timeout)
             except SubmitError as exc:
-                _line(path, exc)
+                error_line(path, exc)
                 if format is SubmitFormat.json:
-                    _out({"file": str(path), "error": {"kind": exc.kind, "message": exc.message}})
+                    json_line({"file": str(path), "error": {"kind": exc.kind, "message": exc.message}})
                 code = EXIT_ERROR
                 continue
             if format is SubmitFormat.json:
-                _out(rec)
+                json_line(rec)
             else:
                 typer.echo(_text_line(rec))
             if code != EXIT_ERROR:
@@ -227,10 +233,10 @@ def submit(
     raise typer.Exit(code)
 
 
-def _line(file: str | os.PathLike[str], err: SubmitError) -> None:
+def error_line(file: str | os.PathLike[str], err: SubmitError) -> None:
     typer.echo(f"hegui: {os.fspath(file)}: {err.kind}: {err.message}", err=True)
 
 
-def _out(record: dict[str, Any]) -> None:
+def json_line(record: dict[str, Any]) -> None:
     sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
     sys.stdout.flush()
