@@ -4,9 +4,6 @@ scanning in child processes, as ``hegui serve`` runs them); ``hegui serve``'s re
 from __future__ import annotations
 
 import json
-import socket
-import threading
-import time
 from collections.abc import Iterator
 
 import pytest
@@ -17,23 +14,16 @@ from typer.testing import CliRunner
 from hegui.cli.serve import is_loopback, serve
 from hegui.cli.submit import submit
 from hegui.service import crud
-from hegui.service.app import create_app
 from hegui.service.config import Settings
 from hegui.service.db.migrate import upgrade
 from hegui.service.db.session import make_engine, session_factory
-from tests.service.api.conftest import apk
+from tests.service.api.conftest import apk, free_port, live_server
 
 
 def _cli(command) -> typer.Typer:
     app = typer.Typer()
     app.command()(command)
     return app
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -51,19 +41,8 @@ def live(tmp_path_factory) -> Iterator[tuple[str, dict[str, str]]]:
             tokens[name] = crud.users.create_token(s, user_id=user.id)[1]
         s.commit()
     engine.dispose()
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning", lifespan="on")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "the server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", tokens
-    server.should_exit = True
-    thread.join(timeout=30)
+    with live_server(settings) as url:
+        yield url, tokens
 
 
 def run_submit(*args: str, env: dict[str, str] | None = None):
@@ -134,7 +113,7 @@ def test_submit_errors_are_one_line_and_exit_2(live, tmp_path):
     assert r.exit_code == 2 and "missing.apk: io:" in r.stderr
     r = run_submit("--server", "ftp://x", "--token", "t", str(apk("clean")))
     assert r.exit_code == 2
-    r = run_submit("--server", f"http://127.0.0.1:{_free_port()}", "--token", "t", str(apk("clean")))
+    r = run_submit("--server", f"http://127.0.0.1:{free_port()}", "--token", "t", str(apk("clean")))
     assert r.exit_code == 2 and "connection" in r.stderr
     big = tmp_path / "big.apk"
     big.write_bytes(b"\0" * 300_000)

@@ -7,13 +7,10 @@ import io
 import json
 import re
 import shutil
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 from rich.console import Console
 from typer.testing import CliRunner
 
@@ -21,13 +18,12 @@ from hegui.cli import campaign as campaign_module
 from hegui.cli.campaign import campaign
 from hegui.cli.main import app as hegui_app
 from hegui.service import crud
-from hegui.service.app import create_app
 from hegui.service.config import Settings
 from hegui.service.db.migrate import upgrade
 from hegui.service.db.session import make_engine, session_factory
 from hegui.service.tasks import TEST_SLOW_ENV
-from tests.service.api.conftest import apk
-from tests.service.api.test_cli import _cli, _free_port
+from tests.service.api.conftest import apk, free_port, live_server
+from tests.service.api.test_cli import _cli
 
 ORG = "Campaign Org"
 FOLDER = ("clean", "sdk_no_consent", "bad_truncated")
@@ -48,19 +44,8 @@ def live(tmp_path_factory) -> Iterator[tuple[str, dict[str, str]]]:
             tokens[role] = crud.users.create_token(s, user_id=user.id)[1]
         s.commit()
     engine.dispose()
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning", lifespan="on")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "the server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", tokens
-    server.should_exit = True
-    thread.join(timeout=30)
+    with live_server(settings) as url:
+        yield url, tokens
 
 
 @pytest.fixture
@@ -175,7 +160,7 @@ def test_campaign_errors_exit_2(live, tmp_path, folder):
     r = run_campaign("--server", "ftp://x", "--token", "t", "--name", "x", str(folder))
     assert r.exit_code == 2 and "--server: usage:" in r.stderr
     r = run_campaign(
-        "--server", f"http://127.0.0.1:{_free_port()}", "--token", "t", "--name", "x", str(folder)
+        "--server", f"http://127.0.0.1:{free_port()}", "--token", "t", "--name", "x", str(folder)
     )
     assert r.exit_code == 2 and "campaign: connection:" in r.stderr
     # inputs that name nothing to upload
