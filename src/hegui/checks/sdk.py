@@ -31,11 +31,8 @@ def _chain(chain: list[str]) -> str:
 
 
 def _sdk_name(facts: Facts, owner: str) -> tuple[str, str]:
-    sid = owner.partition(":")[2]
-    for s in facts.sdks:
-        if s.id == sid:
-            return s.name_zh, s.name_en
-    return owner, owner
+    sdk = facts.sdk_for(owner)
+    return (sdk.name_zh, sdk.name_en) if sdk else (owner, owner)
 
 
 @rule(

@@ -33,9 +33,9 @@ def _who(facts: Facts, owner: str) -> Text:
         return Text(zh="应用自身代码", en="The app's own code")
     kind, _, name = owner.partition(":")
     if kind == "sdk":
-        for s in facts.sdks:
-            if s.id == name:
-                return Text(zh=f"第三方 SDK「{s.name_zh}」", en=f"The third-party SDK {s.name_en}")
+        sdk = facts.sdk_for(owner)
+        if sdk is not None:
+            return Text(zh=f"第三方 SDK「{sdk.name_zh}」", en=f"The third-party SDK {sdk.name_en}")
         return Text(zh=f"第三方 SDK {name}", en=f"The third-party SDK {name}")
     return Text(zh=f"第三方代码包 {name}", en=f"Third-party package {name}")
 

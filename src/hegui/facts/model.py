@@ -275,3 +275,11 @@ class Facts(Frozen):
     cleartext_urls: list[UrlRef] = Field(default_factory=list)  # the http:// ones, with who loads them
     tls: list[TlsOverride] = Field(default_factory=list)  # overridden TLS checks (see TlsOverride)
     notes: list[AnalysisNote] = Field(default_factory=list)
+
+    def sdk_for(self, owner: str) -> DetectedSdk | None:
+        """The detected SDK an owner ``sdk:<id>`` names (None for ``app``, third-party code or an
+        id that was not detected)."""
+        kind, _, sid = owner.partition(":")
+        if kind != "sdk":
+            return None
+        return next((s for s in self.sdks if s.id == sid), None)

@@ -88,11 +88,10 @@ def owner_name(owner: str, facts: Facts) -> Text:
     """``app`` -> App itself; ``sdk:<id>`` -> the SDK's name; ``third-party:<pkg>`` -> the package."""
     if owner == "app":
         return Text(zh=LABELS["app"][0], en=LABELS["app"][1])
-    kind, _, ident = owner.partition(":")
-    if kind == "sdk":
-        for s in facts.sdks:
-            if s.id == ident:
-                return Text(zh=s.name_zh, en=s.name_en)
+    sdk = facts.sdk_for(owner)
+    if sdk is not None:
+        return Text(zh=sdk.name_zh, en=sdk.name_en)
+    ident = owner.partition(":")[2]
     return Text(zh=ident or owner, en=ident or owner)
 
 
