@@ -37,6 +37,7 @@ from hegui.cli.submit import (
     error_line,
     json_line,
     open_client,
+    upload_record,
 )
 
 CAMPAIGN_ROLES = frozenset({"regulator", "admin"})  # POST /campaigns (hegui.service.api.deps.Regulator)
@@ -85,18 +86,7 @@ def _upload_all(
                 raise
             refused.append(_refusal(path, exc))
         else:
-            version = up["version"]
-            uploads.append(
-                {
-                    "file": str(path),
-                    "created": up["created"],
-                    "package": up["app"]["package"],
-                    "version_id": version["id"],
-                    "version_code": version["version_code"],
-                    "version_name": version["version_name"],
-                    "sha256": version["sha256"],
-                }
-            )
+            uploads.append(upload_record(path, up))
         progress.advance(task)
     return uploads, refused
 

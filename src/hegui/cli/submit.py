@@ -143,12 +143,10 @@ def _wait(client: Client, links: dict[str, str], deadline: float) -> dict[str, A
         delay = min(delay * 1.5, POLL_MAX)
 
 
-def _submit_one(
-    client: Client, path: Path, *, organisation: str | None, wait: bool, timeout: float
-) -> dict[str, Any]:
-    up = client.upload(path, organisation)
-    version, links = up["version"], up["links"]
-    record: dict[str, Any] = {
+def upload_record(path: Path, up: dict[str, Any]) -> dict[str, Any]:
+    """What the output says of one upload answer of ``POST /api/v1/uploads``."""
+    version = up["version"]
+    return {
         "file": str(path),
         "created": up["created"],
         "package": up["app"]["package"],
@@ -156,6 +154,16 @@ def _submit_one(
         "version_code": version["version_code"],
         "version_name": version["version_name"],
         "sha256": version["sha256"],
+    }
+
+
+def _submit_one(
+    client: Client, path: Path, *, organisation: str | None, wait: bool, timeout: float
+) -> dict[str, Any]:
+    up = client.upload(path, organisation)
+    version, links = up["version"], up["links"]
+    record: dict[str, Any] = {
+        **upload_record(path, up),
         "job": up["job"]["status"],
         "verdict": version.get("verdict"),
         "effective_verdict": None,
