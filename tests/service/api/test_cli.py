@@ -14,10 +14,12 @@ from typer.testing import CliRunner
 from hegui.cli.serve import is_loopback, serve
 from hegui.cli.submit import submit
 from hegui.service import crud
+from hegui.service.app import create_app
 from hegui.service.config import Settings
 from hegui.service.db.migrate import upgrade
 from hegui.service.db.session import make_engine, session_factory
-from tests.service.api.conftest import apk, free_port, live_server
+from tests.service.api.conftest import apk
+from tests.service.live import free_port, live_server
 
 
 def _cli(command) -> typer.Typer:
@@ -41,7 +43,7 @@ def live(tmp_path_factory) -> Iterator[tuple[str, dict[str, str]]]:
             tokens[name] = crud.users.create_token(s, user_id=user.id)[1]
         s.commit()
     engine.dispose()
-    with live_server(settings) as url:
+    with live_server(create_app(settings)) as url:
         yield url, tokens
 
 

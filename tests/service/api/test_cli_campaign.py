@@ -18,12 +18,14 @@ from hegui.cli import campaign as campaign_module
 from hegui.cli.campaign import campaign
 from hegui.cli.main import app as hegui_app
 from hegui.service import crud
+from hegui.service.app import create_app
 from hegui.service.config import Settings
 from hegui.service.db.migrate import upgrade
 from hegui.service.db.session import make_engine, session_factory
 from hegui.service.tasks import TEST_SLOW_ENV
-from tests.service.api.conftest import apk, free_port, live_server
+from tests.service.api.conftest import apk
 from tests.service.api.test_cli import _cli
+from tests.service.live import free_port, live_server
 
 ORG = "Campaign Org"
 FOLDER = ("clean", "sdk_no_consent", "bad_truncated")
@@ -44,7 +46,7 @@ def live(tmp_path_factory) -> Iterator[tuple[str, dict[str, str]]]:
             tokens[role] = crud.users.create_token(s, user_id=user.id)[1]
         s.commit()
     engine.dispose()
-    with live_server(settings) as url:
+    with live_server(create_app(settings)) as url:
         yield url, tokens
 
 

@@ -15,15 +15,13 @@ from __future__ import annotations
 
 import json
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
+from tests.service.live import live_server
 from tests.service.web.conftest import FIXTURES, PASSWORD, WebEnv, make_env
 
 CHROMIUM = "/usr/bin/chromium"
@@ -41,31 +39,13 @@ def _playwright():
     return sync_playwright
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def live(tmp_path: Path, _migrated: Path) -> Iterator[tuple[str, WebEnv]]:
-    import uvicorn
-
     env = make_env(tmp_path, _migrated, strike_threshold=0)  # one notice → review before release
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(env.app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the uvicorn server did not start")
-        time.sleep(0.05)
     try:
-        yield f"http://127.0.0.1:{port}", env
+        with live_server(env.app) as url:
+            yield url, env
     finally:
-        server.should_exit = True
-        thread.join(timeout=30)
         env.dispatcher.close(wait=True)
 
 
