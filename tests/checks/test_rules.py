@@ -26,6 +26,7 @@ from hegui.facts.model import (
 )
 
 from .conftest import cert, make_facts, site
+from .test_policy_rules import POL_CASES
 
 READ_PHONE_STATE = "android.permission.READ_PHONE_STATE"
 IMEI_API = "Landroid/telephony/TelephonyManager;->getDeviceId()Ljava/lang/String;"
@@ -220,6 +221,7 @@ CASES: dict[str, tuple[Case, Case]] = {
             app_type=_app_type("map_navigation", ["location.precise"]), call_sites=[site("location.precise")]
         ),
     ),
+    **POL_CASES,
 }
 
 

@@ -179,7 +179,7 @@ def test_out_file_that_cannot_be_written(runner, apk, scan_returns, tmp_path) ->
 def test_version(runner) -> None:
     result = _run(runner, "version")
     assert result.exit_code == 0
-    assert result.stdout.startswith("hegui 0.1.0 (report schema 1.1")
+    assert result.stdout.startswith("hegui 0.1.0 (report schema 1.2")
 
 
 def test_rules(runner, monkeypatch) -> None:

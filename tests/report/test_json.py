@@ -64,7 +64,7 @@ def test_json_keeps_chinese_and_drops_nulls(report: Report) -> None:
     text = json_formatter.render(report)
     assert "启动时收集设备标识" in text and "\\u" not in text
     assert _nulls(json.loads(text)) == 0
-    assert text.startswith('{\n  "schema_version": "1.1",\n  "tool": {')
+    assert text.startswith('{\n  "schema_version": "1.2",\n  "tool": {')
 
 
 def test_json_key_order_is_stable(report: Report) -> None:

@@ -13,6 +13,8 @@ from hegui.checks import (
     network,
     permissions,
     pi,
+    policy,
+    policy_doc,
     sdk,
     transport,
 )
@@ -28,6 +30,8 @@ __all__ = [
     "network",
     "permissions",
     "pi",
+    "policy",
+    "policy_doc",
     "declarative",
     "run_checks",
     "sdk",

@@ -31,6 +31,7 @@ from hegui.cli.batch_scan import scan_batch
 from hegui.cli.campaign import campaign as campaign_command
 from hegui.cli.diff import diff as diff_command
 from hegui.cli.options import Lang
+from hegui.cli.policy import policy_app
 from hegui.cli.rules import rules as rules_command
 from hegui.cli.sdks import sdks as sdks_command
 from hegui.cli.serve import serve as serve_command
@@ -110,8 +111,11 @@ def load_rules() -> list[Rule]:
 batch_worker: Callable[[str], dict[str, Any]] = scan_to_dict  # runs in a child process; must pickle
 
 
-def scan_options(app_type: str | None, config: Path | None, *, no_config: bool = False) -> ScanOptions:
-    """Options from --app-type and hegui.toml; a bad type or file is one error line and exit 2."""
+def scan_options(
+    app_type: str | None, config: Path | None, *, no_config: bool = False, policy: str | None = None
+) -> ScanOptions:
+    """Options from --app-type, --policy and hegui.toml; a bad type, policy or file is one error
+    line and exit 2."""
     from hegui.facts.app_type import given
     from hegui.suppress import find_config, load_config
 
@@ -120,7 +124,13 @@ def scan_options(app_type: str | None, config: Path | None, *, no_config: bool =
             given(app_type)  # unknown type: KnowledgeError naming the choices, before any work
         path = config if config is not None else (None if no_config else find_config())
         rules = load_config(path).suppress if path is not None else ()
-    return ScanOptions(app_type=app_type, suppress=tuple(rules))
+    analysis = None
+    if policy:
+        from hegui.policy import analyse
+
+        with _errors_as_lines(policy):
+            analysis = analyse(policy)  # read once, before any APK: a bad file or URL fails fast
+    return ScanOptions(app_type=app_type, suppress=tuple(rules), policy=analysis)
 
 
 # -- output helpers -------------------------------------------------------------------------------
@@ -277,10 +287,18 @@ def scan(
         ),
     ] = None,
     no_config: Annotated[bool, typer.Option("--no-config", help="Ignore ./hegui.toml.")] = False,
+    policy: Annotated[
+        str | None,
+        typer.Option(
+            "--policy",
+            help="The app's privacy policy (HTML, text or Markdown file, or an http(s) URL), checked "
+            "against the app (HG-POL-*); replaces any policy bundled in the APK.",
+        ),
+    ] = None,
 ) -> None:
     """Scan APKs: one APK gives a full report, several (or a folder) a batch summary."""
     formatter = _formatter(format)
-    options = scan_options(app_type, config, no_config=no_config)
+    options = scan_options(app_type, config, no_config=no_config, policy=policy)
     apks, problems = collect_apks(paths)
     if len(paths) == 1 and not paths[0].is_dir():
         if problems:
@@ -335,6 +353,7 @@ app.command("serve")(serve_command)
 app.command("submit")(submit_command)
 app.command("campaign")(campaign_command)
 app.command("useradd")(useradd_command)
+app.add_typer(policy_app, name="policy")
 
 
 @app.command()

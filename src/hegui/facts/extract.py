@@ -15,6 +15,7 @@ from hegui.dex.reader import DexFile
 from hegui.errors import DexError
 from hegui.facts.model import AnalysisNote, CallSite, DexInfo, Facts
 from hegui.facts.owner import app_namespaces, caller_class
+from hegui.facts.policy import find_policy
 from hegui.facts.sdks import Attributor, SdkMatcher, detect, summarise, third_party
 from hegui.facts.startup import analyse as analyse_startup
 from hegui.facts.tls import cleartext_url_refs, overrides
@@ -37,8 +38,9 @@ def warm_up() -> None:
     _matcher()
 
 
-def extract(path: str | Path, *, limits: Limits | None = None) -> Facts:
-    """Read an APK once and return its facts. Raises ApkError if it cannot be analysed at all."""
+def extract(path: str | Path, *, limits: Limits | None = None, bundled_policy: bool = True) -> Facts:
+    """Read an APK once and return its facts. Raises ApkError if it cannot be analysed at all.
+    ``bundled_policy=False`` skips the search for a bundled privacy policy (one is given instead)."""
     notes: list[AnalysisNote] = []
     with open_apk(path, limits or Limits()) as apk:
         manifest = parse_manifest(apk)
@@ -110,6 +112,7 @@ def extract(path: str | Path, *, limits: Limits | None = None) -> Facts:
         except DexError as exc:
             notes.append(AnalysisNote(code="startup-unanalysed", message=str(exc)))
             startup = None
+        policy, policy_source = find_policy(apk, notes) if bundled_policy else (None, None)
         facts = Facts(
             file_name=Path(path).name,
             file_size=apk.size,
@@ -135,6 +138,8 @@ def extract(path: str | Path, *, limits: Limits | None = None) -> Facts:
             domains=domains,
             cleartext_urls=url_refs,
             tls=tls,
+            policy=policy,
+            policy_source=policy_source,
             notes=notes,
         )
     return facts

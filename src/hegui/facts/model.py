@@ -11,7 +11,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-FACTS_SCHEMA_VERSION = 1
+from hegui.policy.model import PolicyAnalysis
+
+FACTS_SCHEMA_VERSION = 2  # 2: policy, policy_source
 
 
 class Frozen(BaseModel):
@@ -245,6 +247,22 @@ class AnalysisNote(Frozen):
     file: str | None = None
 
 
+class PolicySource(Frozen):
+    """Where the analysed privacy policy came from, or that none was found (``kind`` ``none``).
+
+    ``kind``: ``asset`` (under assets/), ``raw`` (res/raw*), ``string_resource`` (consent-dialog
+    text in resources.arsc), ``given`` (``--policy`` file or URL) or ``none``. ``path`` is the
+    entry (several joined with `` + ``), resource name(s), file or URL; ``chars`` the length of the
+    text analysed; ``reason`` why it was chosen; ``candidates`` every entry considered.
+    """
+
+    kind: Literal["asset", "raw", "string_resource", "given", "none"]
+    path: str | None = None
+    chars: int = 0
+    reason: str | None = None
+    candidates: list[str] = Field(default_factory=list)
+
+
 class Facts(Frozen):
     """Everything hegui knows about one APK."""
 
@@ -274,6 +292,8 @@ class Facts(Frozen):
     domains: list[str] = Field(default_factory=list)
     cleartext_urls: list[UrlRef] = Field(default_factory=list)  # the http:// ones, with who loads them
     tls: list[TlsOverride] = Field(default_factory=list)  # overridden TLS checks (see TlsOverride)
+    policy: PolicyAnalysis | None = None  # the privacy policy analysed (bundled or given), if any
+    policy_source: PolicySource | None = None  # where it came from; None: no policy search was made
     notes: list[AnalysisNote] = Field(default_factory=list)
 
     def sdk_for(self, owner: str) -> DetectedSdk | None:

@@ -68,6 +68,8 @@ class SdkInfo(_Entry):
 
     id: str = Field(pattern=r"^[a-z0-9]+(_[a-z0-9]+)+$")
     name: Bilingual
+    # other names as privacy policies write them ("友盟+", "小米PUSH"); used by hegui.policy
+    aliases: list[str] = Field(default_factory=list)
     vendor: Bilingual
     country: str = Field(pattern=r"^[A-Z]{2}$")
     category: str

@@ -10,6 +10,12 @@ Public API (stable):
   entry point.
 """
 
+from __future__ import annotations
+
+from pathlib import Path
+
+from hegui.policy.load import PolicyDocument, PolicyError
+from hegui.policy.load import load as load
 from hegui.policy.model import (
     ELEMENTS,
     POLICY_ONLY_PI_TYPES,
@@ -24,6 +30,10 @@ from hegui.policy.model import (
 
 __all__ = [
     "ELEMENTS",
+    "PolicyDocument",
+    "PolicyError",
+    "analyse",
+    "load",
     "POLICY_ONLY_PI_TYPES",
     "CollectedPI",
     "ElementResult",
@@ -33,3 +43,11 @@ __all__ = [
     "PolicyAnalysis",
     "ThirdParty",
 ]
+
+
+def analyse(source_or_doc: str | Path | PolicyDocument, *, analyser: str | None = None) -> PolicyAnalysis:
+    """Analyse a policy (a path, URL or loaded document) with ``analyser`` (default ``lexicon``)."""
+    from hegui.policy.analysers import get
+
+    doc = source_or_doc if isinstance(source_or_doc, PolicyDocument) else load(source_or_doc)
+    return get(analyser)(doc)

@@ -102,16 +102,30 @@ def _purpose(purposes: Mapping[str, str], *keys: str) -> str | None:
     return None
 
 
+def _policy_purposes(facts: Facts) -> dict[str, str]:
+    """Purposes the policy states, with a generic parent's (设备标识符, 位置信息) applied to each
+    specific PI type reached in code that has none of its own."""
+    if facts.policy is None:
+        return {}
+    out = facts.policy.purposes()
+    for site in facts.call_sites:
+        parent = site.pi_type.split(".", 1)[0]
+        if site.pi_type not in out and parent != site.pi_type and parent in out:
+            out[site.pi_type] = out[parent]
+    return out
+
+
 def dual_list_rows(report: Report, *, purposes: Mapping[str, str] | None = None) -> DualList:
     """The rows of both lists, built once for every renderer.
 
     ``purposes`` are stated purposes (e.g. from the app's privacy policy): keyed by
     ``"<pi_type>@<owner>"`` or ``"<pi_type>"`` for the collected list, ``"sdk:<id>"`` for the shared
     list. A stated purpose replaces the "to be completed" placeholder (collected) or the draft from
-    the SDK's category (shared).
+    the SDK's category (shared). When ``purposes`` is None, those the analysed privacy policy
+    states (``facts.policy``) are used.
     """
-    purposes = purposes or {}
     facts = report.facts
+    purposes = _policy_purposes(facts) if purposes is None else purposes
     names, sensitive = _names(), _sensitive()
 
     def name(pi: str) -> Text:

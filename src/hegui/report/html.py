@@ -33,6 +33,7 @@ from hegui.report.dual_list import (
 from hegui.report.labels import keys as label_keys
 from hegui.report.labels import label
 from hegui.report.model import Report
+from hegui.report.policy_section import policy_view
 from hegui.report.text import _permissions, _pi_types, severity_counts, version_text
 
 SEVERITY_COLOR = {
@@ -372,6 +373,7 @@ def context(report: Report, *, lang: str = "zh", expand: bool = False) -> dict[s
             )
         ],
         "dlist": dual_list_rows(report),
+        "policy": policy_view(facts, lang),
     }
 
 

@@ -8,7 +8,7 @@ from hegui.checks.model import Finding, Frozen, Text
 from hegui.facts.model import Facts
 from hegui.verdict import Verdict
 
-REPORT_SCHEMA_VERSION = "1.1"  # 1.1: findings[].suppression, warnings, facts.app_type
+REPORT_SCHEMA_VERSION = "1.2"  # 1.1: findings[].suppression, warnings, facts.app_type; 1.2: facts.policy, facts.policy_source
 
 
 class ToolInfo(Frozen):

@@ -27,6 +27,7 @@ from hegui.facts.model import CallSite, Facts
 from hegui.report.descriptors import pretty_member, split_member
 from hegui.report.labels import label
 from hegui.report.model import Report
+from hegui.report.policy_section import policy_section
 from hegui.report.sdk_section import sdk_section, startup_section
 
 DEFAULT_WIDTH = 120
@@ -329,6 +330,8 @@ def renderables(
         sdk_section(report.facts, lang, _heading),
         Text(""),
         startup_section(report.facts, lang, _heading),
+        Text(""),
+        policy_section(report.facts, lang),
         Text(""),
         _notes_table(report.facts, lang),
     ]

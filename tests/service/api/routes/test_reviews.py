@@ -6,7 +6,7 @@ from __future__ import annotations
 def test_reviewer_dismisses_every_item_and_the_version_passes(api, upload):
     vid = upload("update_v2").json()["version"]["id"]
     state = api.get(f"/api/v1/reviews?version_id={vid}", "reviewer").json()
-    assert state["verdict"] == "needs-review" and state["review_items"] == ["HG-PI-004", "HG-PI-005"]
+    assert state["verdict"] == "needs-review" and state["review_items"] == ["HG-PI-004", "HG-POL-005", "HG-PI-005"]
     for item in state["review_items"]:
         body = {"version_id": vid, "item": item, "decision": "dismissed", "note": "隐私政策已说明 <ok>"}
         r = api.post("/api/v1/reviews", "reviewer", json=body)
