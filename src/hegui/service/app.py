@@ -30,6 +30,7 @@ from hegui.service.api.main import API_PREFIX, TAGS, api_router
 from hegui.service.api.middleware import BodyLimitMiddleware, EscapeJSONMiddleware, SecurityHeadersMiddleware
 from hegui.service.config import Settings, from_env
 from hegui.service.db.session import make_engine, session_factory, transaction
+from hegui.service.ratelimit import make_limiter
 from hegui.service.storage import make_store
 
 log = logging.getLogger("hegui.service")
@@ -62,7 +63,10 @@ def _recover(app: FastAPI) -> None:
     from hegui.service import tasks
 
     with transaction(app.state.session_factory) as session:
-        requeued = tasks.recover_stale(session, older_than=tasks.stale_after())
+        settings = app.state.settings
+        requeued = tasks.recover_stale(
+            session, older_than=settings.stale_seconds, max_attempts=settings.job_max_attempts
+        )
     with app.state.session_factory() as session:
         swept = tasks.sweep(session, app.state.dispatcher)
     if requeued or swept:
@@ -76,9 +80,16 @@ def _default_dispatcher(settings: Settings, factory: Any, store: Any) -> Any:
         from hegui.service.worker import CeleryDispatcher, make_celery
 
         return CeleryDispatcher(make_celery(settings))
-    from hegui.service.tasks import InProcessDispatcher
+    from hegui.service.dispatch import InProcessDispatcher
 
-    return InProcessDispatcher(factory, store, max_workers=2)
+    return InProcessDispatcher(
+        factory,
+        store,
+        max_workers=2,
+        timeout=settings.job_timeout,
+        max_attempts=settings.job_max_attempts,
+        stale_seconds=settings.stale_seconds,
+    )
 
 
 def _include_web(app: FastAPI) -> None:
@@ -132,6 +143,7 @@ def create_app(settings: Settings | None = None, *, dispatcher: Any = None) -> F
     app.state.session_factory = factory
     app.state.store = store
     app.state.dispatcher = dispatcher
+    app.state.login_limiter = make_limiter(settings)  # failed logins: UI and /api/v1/auth/token
     install_error_handlers(app)
     app.include_router(api_router)
     _include_web(app)

@@ -4,6 +4,10 @@
 ``PermissionDeniedError`` (403), ``TooLargeError`` (413), ``InvalidInputError`` (422). Each class
 carries its HTTP status as ``http_status`` so the API can map the whole family with one handler;
 crud and domain code never import anything from HTTP.
+
+The message (``str(exc)``) is English, for the API and the logs. ``zh=`` gives the same message in
+Chinese for the web UI's Chinese pages; without it they show a Chinese text of the error's kind
+(``hegui.service.web.messages``), never the English one.
 """
 
 from __future__ import annotations
@@ -15,6 +19,10 @@ class ServiceError(HeguiError):
     """Base of every error the service raises on purpose."""
 
     http_status = 400
+
+    def __init__(self, *args: object, zh: str | None = None) -> None:
+        super().__init__(*args)
+        self.zh = zh  # the message in Chinese, when the raiser gives one
 
 
 class NotFoundError(ServiceError):

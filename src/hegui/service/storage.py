@@ -6,6 +6,11 @@
 and ``TooLargeError`` raised; otherwise it is renamed into place atomically (``os.replace``), so a
 reader never sees a half-written APK and a second upload of the same bytes stores nothing new.
 File names never come from the upload, and nothing in the store is ever executed.
+
+``put_stream(..., hold=True)`` (the upload routes) keeps the temporary file as a hard link to the
+stored bytes, ``StoredFile.hold``, until :func:`release`: a refused upload deletes the stored file
+when no version uses it, which may race with an accepted upload of the same bytes that has not
+committed yet; the accepted one then puts the file back from its own link (``release(restore=True)``).
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import contextlib
 import hashlib
 import os
 import re
+import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,11 +40,12 @@ class StoredFile:
     sha256: str
     size: int
     path: Path
+    hold: Path | None = None  # this upload's own link to the bytes, until release()
 
 
 @runtime_checkable
 class Store(Protocol):
-    def put_stream(self, stream: Readable, *, max_bytes: int) -> StoredFile: ...
+    def put_stream(self, stream: Readable, *, max_bytes: int, hold: bool = False) -> StoredFile: ...
 
     def open(self, sha256: str) -> BinaryIO: ...
 
@@ -85,7 +92,7 @@ class LocalStore:
             return False
         return True
 
-    def put_stream(self, stream: Readable, *, max_bytes: int) -> StoredFile:
+    def put_stream(self, stream: Readable, *, max_bytes: int, hold: bool = False) -> StoredFile:
         self._tmp.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(prefix="upload-", suffix=".part", dir=self._tmp)
         tmp = Path(tmp_name)
@@ -98,7 +105,8 @@ class LocalStore:
                     if size > max_bytes:
                         raise TooLargeError(
                             f"upload larger than the limit of {max_bytes} bytes; "
-                            "send a smaller APK or raise HEGUI_MAX_UPLOAD_MB"
+                            "send a smaller APK or raise HEGUI_MAX_UPLOAD_MB",
+                            zh=f"上传文件超过 {max_bytes} 字节的大小限制。",
                         )
                     digest.update(chunk)
                     out.write(chunk)
@@ -106,6 +114,9 @@ class LocalStore:
                 os.fsync(out.fileno())
             sha256 = digest.hexdigest()
             target = self.path(sha256)
+            if hold:  # keep the temporary file as this upload's link to the bytes (see release)
+                _link(tmp, target)
+                return StoredFile(sha256=sha256, size=size, path=target, hold=tmp)
             if target.is_file():  # same bytes already stored: keep the first copy
                 tmp.unlink()
             else:
@@ -116,6 +127,38 @@ class LocalStore:
             with contextlib.suppress(FileNotFoundError):
                 tmp.unlink()
             raise
+
+
+def _link(source: Path, target: Path) -> None:
+    """Make ``target`` (if missing) the same bytes as ``source``: a hard link, else an atomic copy."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except FileExistsError:
+        pass
+    except OSError:  # no hard links on this file system: copy, then rename into place
+        fd, part = tempfile.mkstemp(prefix="copy-", suffix=".part", dir=source.parent)
+        os.close(fd)
+        try:
+            shutil.copyfile(source, part)
+            if not target.exists():
+                os.replace(part, target)
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(part)
+
+
+def release(stored: StoredFile, *, restore: bool) -> None:
+    """Drop an upload's hold on its bytes; with ``restore``, first put the stored file back if a
+    concurrent refused upload of the same bytes deleted it. Idempotent; no-op without a hold."""
+    if stored.hold is None or not stored.hold.exists():
+        return
+    try:
+        if restore and not stored.path.is_file():
+            _link(stored.hold, stored.path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            stored.hold.unlink()
 
 
 def make_store(root: Path | str) -> Store:

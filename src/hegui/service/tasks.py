@@ -21,14 +21,15 @@ one-line error. Anything else (a crash, the store, the database) puts the job ba
 for a retry, until ``max_attempts`` claims (then ``failed``). A worker killed mid-job leaves it
 ``running``: :func:`recover_stale` re-queues jobs running longer than the job time limit.
 
-Campaigns (many jobs under one name, their progress) are in :mod:`hegui.service.campaigns`.
+The in-process engine (a thread pool in the web process) is in :mod:`hegui.service.dispatch`,
+Celery workers in :mod:`hegui.service.worker`. Campaigns (many jobs under one name, their
+progress) are in :mod:`hegui.service.campaigns`.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import threading
 import time
 from dataclasses import dataclass
 from datetime import timedelta
@@ -41,14 +42,15 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from hegui import __version__
 from hegui.service import scanning
+from hegui.service.config import DEFAULT_JOB_TIMEOUT, DEFAULT_MAX_ATTEMPTS, STALE_GRACE
 from hegui.service.db.models import App, Campaign, Job, Result, Version, utcnow
 from hegui.service.db.session import transaction
 
 log = logging.getLogger(__name__)
 
-JOB_TIME_LIMIT = 300.0  # seconds one APK may take (the scan child is killed after that)
-STALE_GRACE = 60.0  # a job running longer than the time limit plus this was lost with its worker
-MAX_ATTEMPTS = 3  # claims of one job before it ends failed
+# the defaults of HEGUI_JOB_TIMEOUT, the grace before a running job counts as lost, HEGUI_JOB_MAX_ATTEMPTS
+JOB_TIME_LIMIT = DEFAULT_JOB_TIMEOUT
+MAX_ATTEMPTS = DEFAULT_MAX_ATTEMPTS
 LIVE = ("queued", "running")
 # Outcomes of run_job besides the job states done / failed / queued (= will be retried):
 DEFERRED = "deferred"  # another job is analysing the same APK right now; dispatch again later
@@ -89,6 +91,9 @@ def enqueue(session: Session, *, version_id: int, campaign_id: int | None = None
     second job: it defers while the other runs, then finds the Result (one analysis). A version whose
     APK could not be analysed at all (a failed job of an ``APK_ERROR_KINDS`` kind) gets that answer
     again, as a failed job with no new work."""
+    from hegui.service.crud._common import lock_for_write
+
+    lock_for_write(session)  # SQLite: two enqueues of one version must not both see "no job"
     version = session.scalar(select(Version).where(Version.id == version_id).with_for_update())
     if version is None:
         raise LookupError(f"no version {version_id}")
@@ -366,125 +371,10 @@ def _test_pause() -> None:
         time.sleep(float(seconds))
 
 
-# -- the in-process engine ------------------------------------------------------------------------
+def __getattr__(name: str) -> Any:
+    """``InProcessDispatcher`` moved to :mod:`hegui.service.dispatch`; the old import keeps working."""
+    if name == "InProcessDispatcher":
+        from hegui.service.dispatch import InProcessDispatcher
 
-
-class InProcessDispatcher:
-    """Jobs on a thread pool in this (web) process: the embedded default, no broker. Each scan
-    still runs in a child process (``isolate``). A released or deferred job is dispatched again
-    after a back-off. Every ``recover_every`` seconds, jobs ``running`` for longer than
-    ``stale_seconds`` (default: the time limit plus a grace) are recovered and dispatched, so
-    several web processes sharing a database cover for one that died; at start-up the caller runs
-    ``recover_stale`` + ``sweep`` for what a previous run left."""
-
-    def __init__(
-        self,
-        factory: sessionmaker[Session],
-        store: Store,
-        max_workers: int = 2,
-        *,
-        hegui_options: Any = None,
-        timeout: float | None = JOB_TIME_LIMIT,
-        isolate: bool = True,
-        max_attempts: int = MAX_ATTEMPTS,
-        retry_delay: float = 5.0,
-        recover_every: float | None = 60.0,
-        stale_seconds: float | None = None,
-    ) -> None:
-        from concurrent.futures import ThreadPoolExecutor
-
-        self._run_kw = dict(
-            store=store,
-            hegui_options=hegui_options,
-            timeout=timeout,
-            isolate=isolate,
-            max_attempts=max_attempts,
-        )
-        self._factory = factory
-        self._pool = ThreadPoolExecutor(max_workers, thread_name_prefix="hegui-job")
-        self._retry_delay = retry_delay
-        self._retries: dict[int, int] = {}
-        self._pending = 0
-        self._closed = False
-        self._idle = threading.Condition()
-        self._timers: set[threading.Timer] = set()
-        self._stop = threading.Event()
-        if recover_every:
-            stale = stale_seconds if stale_seconds is not None else stale_after(timeout or JOB_TIME_LIMIT)
-            args = (recover_every, stale, max_attempts)
-            threading.Thread(
-                target=self._recover_loop, args=args, name="hegui-job-recovery", daemon=True
-            ).start()
-
-    def dispatch(self, job_id: int) -> None:
-        with self._idle:
-            if self._closed:
-                return
-            self._pending += 1
-        try:
-            self._pool.submit(self._run, job_id)
-        except RuntimeError:  # closed meanwhile: the job stays queued for the next start-up sweep
-            with self._idle:
-                self._pending -= 1
-                self._idle.notify_all()
-
-    def _recover_loop(self, every: float, stale: float | timedelta, max_attempts: int) -> None:
-        while not self._stop.wait(every):
-            try:
-                with transaction(self._factory) as s:
-                    requeued = recover_stale(s, older_than=stale, max_attempts=max_attempts)
-                for job_id in requeued:
-                    self.dispatch(job_id)
-            except Exception:
-                log.exception("recovering stale jobs failed; trying again later")
-
-    def _run(self, job_id: int) -> None:
-        try:
-            try:
-                status = run_job(self._factory, job_id=job_id, **self._run_kw)  # type: ignore[arg-type]
-            except Exception:
-                log.exception("job %s: the run failed; retrying later", job_id)
-                status = "queued"
-            if status in ("queued", DEFERRED):
-                with self._idle:
-                    n = self._retries[job_id] = self._retries.get(job_id, 0) + 1
-                self._later(job_id, min(self._retry_delay * 2 ** (n - 1), 300.0))
-            else:
-                with self._idle:
-                    self._retries.pop(job_id, None)
-        finally:
-            with self._idle:
-                self._pending -= 1
-                self._idle.notify_all()
-
-    def _later(self, job_id: int, delay: float) -> None:
-        with self._idle:
-            if self._closed:
-                return
-            self._pending += 1
-
-        def fire() -> None:
-            with self._idle:
-                self._timers.discard(timer)
-                self._pending -= 1
-            self.dispatch(job_id)
-
-        timer = threading.Timer(delay, fire)
-        timer.daemon = True
-        with self._idle:
-            self._timers.add(timer)
-        timer.start()
-
-    def wait_idle(self, timeout: float | None = None) -> bool:
-        """Wait until no job is running or waiting for a retry; False on time-out."""
-        with self._idle:
-            return self._idle.wait_for(lambda: self._pending == 0, timeout)
-
-    def close(self, wait: bool = True) -> None:
-        self._stop.set()
-        with self._idle:
-            self._closed = True
-            timers, self._timers = list(self._timers), set()
-        for timer in timers:
-            timer.cancel()
-        self._pool.shutdown(wait=wait, cancel_futures=not wait)
+        return InProcessDispatcher
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -17,16 +17,10 @@ interval): jobs left ``running`` by a killed worker for longer than the job time
 the built-in timer (``HEGUI_MAINTENANCE_INTERVAL=0``), schedule the ``hegui.maintenance`` task with
 ``celery beat``.
 
-Environment, besides :mod:`hegui.service.config`:
-
-=============================  =========================================================  =========
-HEGUI_JOB_TIMEOUT              seconds one APK may take (the scan child is killed)        300
-HEGUI_JOB_STALE_AFTER          seconds ``running`` before a job counts as lost            timeout+60
-HEGUI_JOB_MAX_ATTEMPTS         claims of one job before it ends ``failed``                3
-HEGUI_MAINTENANCE_INTERVAL     seconds between maintenance runs (0: only at start-up)     60
-HEGUI_CELERY_QUEUE             queue name                                                 hegui
-HEGUI_REDIS_KEY_PREFIX         prefix of every broker key (several deployments, tests)    none
-=============================  =========================================================  =========
+The environment (``HEGUI_JOB_TIMEOUT``, ``HEGUI_JOB_STALE_AFTER``, ``HEGUI_JOB_MAX_ATTEMPTS``,
+``HEGUI_MAINTENANCE_INTERVAL``, ``HEGUI_CELERY_QUEUE``, ``HEGUI_REDIS_KEY_PREFIX`` and the others)
+is read in one place, :mod:`hegui.service.config`; :class:`WorkerOptions` takes its values from
+the settings.
 """
 
 from __future__ import annotations
@@ -72,17 +66,19 @@ class WorkerOptions:
     maintenance_interval: float = 60.0
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> WorkerOptions:
-        e = os.environ if env is None else env
-        timeout = float(e.get("HEGUI_JOB_TIMEOUT") or JOB_TIME_LIMIT)
+    def from_settings(cls, settings: Settings) -> WorkerOptions:
         return cls(
-            queue=e.get("HEGUI_CELERY_QUEUE") or "hegui",
-            key_prefix=e.get("HEGUI_REDIS_KEY_PREFIX", ""),
-            timeout=timeout,
-            stale_after=float(e.get("HEGUI_JOB_STALE_AFTER") or timeout + STALE_GRACE),
-            max_attempts=int(e.get("HEGUI_JOB_MAX_ATTEMPTS") or MAX_ATTEMPTS),
-            maintenance_interval=float(e.get("HEGUI_MAINTENANCE_INTERVAL") or 60.0),
+            queue=settings.celery_queue,
+            key_prefix=settings.redis_key_prefix,
+            timeout=settings.job_timeout,
+            stale_after=settings.stale_seconds,
+            max_attempts=settings.job_max_attempts,
+            maintenance_interval=settings.maintenance_interval,
         )
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> WorkerOptions:
+        return cls.from_settings(from_env(env))
 
 
 def open_store(settings: Settings) -> Store:

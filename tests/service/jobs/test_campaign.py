@@ -12,7 +12,8 @@ from hegui.service import scanning
 from hegui.service.campaigns import campaign_progress, start_campaign
 from hegui.service.db.models import AuditLog, Campaign, Job
 from hegui.service.db.session import transaction
-from hegui.service.tasks import InProcessDispatcher, dispatch_queued, enqueue, run_job
+from hegui.service.dispatch import InProcessDispatcher
+from hegui.service.tasks import dispatch_queued, enqueue, run_job
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "apk"
 

@@ -12,7 +12,8 @@ from hegui import __version__
 from hegui.service import scanning
 from hegui.service.db.models import Job, Result, Version
 from hegui.service.db.session import transaction
-from hegui.service.tasks import DEFERRED, SKIPPED, InProcessDispatcher, enqueue, run_job
+from hegui.service.dispatch import InProcessDispatcher
+from hegui.service.tasks import DEFERRED, SKIPPED, enqueue, run_job
 
 
 def submit(factory, version_id: int, campaign_id: int | None = None) -> int:

@@ -10,7 +10,8 @@ from sqlalchemy import func, select, update
 from hegui.service import scanning, tasks
 from hegui.service.db.models import Job, Result, utcnow
 from hegui.service.db.session import transaction
-from hegui.service.tasks import InProcessDispatcher, enqueue, recover_stale, run_job, sweep
+from hegui.service.dispatch import InProcessDispatcher
+from hegui.service.tasks import enqueue, recover_stale, run_job, sweep
 
 
 class Recorder:

@@ -176,8 +176,8 @@ def reports() -> dict[str, dict[str, Any]]:
 
 
 def make_env(tmp: Path, template: Path, **settings_kw: Any) -> WebEnv:
+    from hegui.service.dispatch import InProcessDispatcher
     from hegui.service.storage import LocalStore
-    from hegui.service.tasks import InProcessDispatcher
 
     db = tmp / "hegui.db"
     shutil.copy(template, db)

@@ -80,9 +80,13 @@ def test_publishing_is_refused_with_the_reason(web: WebEnv, failing_app: int) ->
     empty = web.notice([])
     token = csrf_of(c.get(f"/notices/{empty}").text)
     r = c.post(f"/notices/{empty}/publish", data={"csrf": token, "confirm": "yes"})
+    assert r.status_code == 409 and "通报中还没有应用" in r.text and "names no app" not in r.text
+    r = c.post(f"/notices/{empty}/publish?lang=en", data={"csrf": token, "confirm": "yes"})
     assert r.status_code == 409 and "names no app" in r.text
     late = web.notice([failing_app], deadline=date.today() - timedelta(days=1))
-    r = c.post(f"/notices/{late}/publish", data={"csrf": token, "confirm": "yes"})
+    r = c.post(f"/notices/{late}/publish?lang=zh", data={"csrf": token, "confirm": "yes"})
+    assert r.status_code == 409 and "早于发布日期" in r.text
+    r = c.post(f"/notices/{late}/publish?lang=en", data={"csrf": token, "confirm": "yes"})
     assert r.status_code == 409 and "before the publication date" in r.text
 
 

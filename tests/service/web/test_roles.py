@@ -34,6 +34,8 @@ def pages(ids: dict[str, int]) -> list[tuple[str, set[str]]]:
         ("/notices", {"regulator", "admin"}),
         (f"/notices/{ids['draft']}", {"regulator", "admin"}),
         (f"/notices/{ids['draft']}/publish", {"regulator", "admin"}),
+        ("/removals", {"reviewer", "store", "regulator", "admin"}),
+        ("/campaigns", {"reviewer", "store", "regulator", "admin"}),
     ]
 
 
@@ -77,11 +79,20 @@ def test_every_web_route_has_a_guard() -> None:
     """Every page except login, logout, static files and the public notices depends on page_user."""
     from fastapi.routing import APIRoute
 
-    from hegui.service.web import routes_auth, routes_notices, routes_orgs, routes_results, routes_upload
+    from hegui.service.web import (
+        routes_auth,
+        routes_campaigns,
+        routes_notices,
+        routes_orgs,
+        routes_removals,
+        routes_results,
+        routes_upload,
+    )
 
     open_paths = {"/", "/login", "/logout", "/static/{name}", "/public/notices", "/public/notices/{batch_id}"}
     seen = 0
-    for module in (routes_auth, routes_upload, routes_results, routes_notices, routes_orgs):
+    modules = (routes_auth, routes_upload, routes_results, routes_notices, routes_orgs, routes_removals)
+    for module in (*modules, routes_campaigns):
         for route in module.router.routes:
             assert isinstance(route, APIRoute)
             seen += 1

@@ -4,6 +4,10 @@
 handler maps the whole family. Request validation errors become ``kind: "validation"`` (with the
 locations, never the rejected input echoed back), other HTTP errors ``kind: "http"``, and anything
 unexpected a logged 500 with a generic message: no traceback reaches the client.
+
+Only API paths (``/api/...``) answer JSON: when the web UI is installed it sets
+``app.state.page_error(request, status, exc)``, and an error on any other path (an unknown page, a
+wrong method, a crash outside a page's route) is rendered as the UI's error page instead.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ import re
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -36,6 +40,17 @@ class BadApkError(ServiceError):
 
     http_status = 422
     kind = "bad_apk"
+
+
+# the kinds of hegui.errors.ApkError, the first word of a bad_apk message
+APK_KIND_ZH: dict[str, str] = {
+    "corrupt": "安装包已损坏（不是完整的 ZIP 文件）。",
+    "not_apk": "上传的文件不是 APK 安装包（缺少 AndroidManifest.xml）。",
+    "zip_bomb": "安装包解压后过大（疑似压缩炸弹），已拒绝。",
+    "too_large": "安装包超过可分析的大小限制。",
+    "unsupported": "不支持此安装包的格式。",
+    "io": "读取安装包时出错，请重新上传。",
+}
 
 
 class ErrorDetail(BaseModel):
@@ -62,6 +77,7 @@ AUTH_ERRORS: dict[int | str, dict[str, object]] = {
 }
 NOT_FOUND = {404: _response(404, "Not found, or not visible to the caller (kind: not_found)")}
 CONFLICT = {409: _response(409, "Conflicts with stored data or the object's state (kind: conflict, state)")}
+TOO_MANY = {429: _response(429, "Too many failed logins; wait for Retry-After seconds (kind: rate_limited)")}
 TOO_LARGE = {413: _response(413, "The upload is over the size limit (kind: too_large)")}
 
 
@@ -94,15 +110,38 @@ def error_body(kind: str, message: str, details: list[dict[str, object]] | None 
     return {"error": body}
 
 
-async def _service_error(request: Request, exc: Exception) -> JSONResponse:
+def is_api_path(path: str) -> bool:
+    return path == "/api" or path.startswith("/api/")
+
+
+def _page(request: Request, status: int, exc: Exception) -> Response | None:
+    """The web UI's error page for a non-API path, if the UI is installed (None: answer JSON)."""
+    hook = getattr(request.app.state, "page_error", None)
+    if hook is None or is_api_path(request.url.path):
+        return None
+    try:
+        return hook(request, status, exc)
+    except Exception:  # the page itself failed: the JSON envelope still answers
+        log.exception("the error page for %s failed", request.url.path)
+        return None
+
+
+async def _service_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ServiceError)
     status = int(getattr(exc, "http_status", 400))
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    if status == 429 and getattr(exc, "retry_after", None):
+        headers = {"Retry-After": str(exc.retry_after)}  # type: ignore[attr-defined]
+    if (page := _page(request, status, exc)) is not None:
+        page.headers.update(headers or {})
+        return page
     return JSONResponse(error_body(kind_of(exc), one_line(exc)), status_code=status, headers=headers)
 
 
-async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+async def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
+    if (page := _page(request, 422, exc)) is not None:
+        return page
     details: list[dict[str, object]] = [
         {"loc": [str(p) for p in err.get("loc", ())], "msg": one_line(err.get("msg", ""))}
         for err in exc.errors()[:MAX_DETAILS]
@@ -113,15 +152,21 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(error_body("validation", message, details), status_code=422)
 
 
-async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
+    if (page := _page(request, exc.status_code, exc)) is not None:
+        if exc.headers:
+            page.headers.update(exc.headers)
+        return page
     return JSONResponse(
         error_body("http", one_line(exc.detail)), status_code=exc.status_code, headers=exc.headers
     )
 
 
-async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+async def _unexpected(request: Request, exc: Exception) -> Response:
     log.exception("unexpected error in %s %s", request.method, request.url.path)
+    if (page := _page(request, 500, exc)) is not None:
+        return page
     return JSONResponse(
         error_body("internal", "internal server error; the server log has the details"), status_code=500
     )

@@ -23,6 +23,7 @@ from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.requests import ClientDisconnect, Request
 
 from hegui.service.errors import InvalidInputError, TooLargeError
+from hegui.service.storage import release
 
 FORM_OVERHEAD = 64 * 1024  # room for the boundaries, part headers and the text fields
 MAX_FIELDS = 8
@@ -171,7 +172,8 @@ async def receive_upload(
     if declared.isdigit() and int(declared) > max_body:
         raise TooLargeError(
             f"upload of {declared} bytes is over the limit of {max_bytes} bytes; send a smaller APK "
-            "or raise HEGUI_MAX_UPLOAD_MB"
+            "or raise HEGUI_MAX_UPLOAD_MB",
+            zh=f"上传文件超过 {max_bytes} 字节的大小限制。",
         )
     parts = _Parts(file_field)
     parser = MultipartParser(boundary, parts.callbacks())
@@ -183,7 +185,7 @@ async def receive_upload(
         with receive:
             try:
                 outcome["stored"] = await anyio.to_thread.run_sync(
-                    lambda: store.put_stream(reader, max_bytes=max_bytes)
+                    lambda: store.put_stream(reader, max_bytes=max_bytes, hold=True)
                 )
             except Exception as exc:  # handed to the request side below
                 outcome["error"] = exc
@@ -196,7 +198,10 @@ async def receive_upload(
                 async for chunk in request.stream():
                     received += len(chunk)
                     if received > max_body:
-                        raise TooLargeError(f"upload larger than the limit of {max_bytes} bytes")
+                        raise TooLargeError(
+                            f"upload larger than the limit of {max_bytes} bytes",
+                            zh=f"上传文件超过 {max_bytes} 字节的大小限制。",
+                        )
                     try:
                         parser.write(chunk)
                     except MultipartParseError as exc:
@@ -206,7 +211,8 @@ async def receive_upload(
                     if parts.file_bytes > max_bytes:
                         raise TooLargeError(
                             f"upload larger than the limit of {max_bytes} bytes; send a smaller APK "
-                            "or raise HEGUI_MAX_UPLOAD_MB"
+                            "or raise HEGUI_MAX_UPLOAD_MB",
+                            zh=f"上传文件超过 {max_bytes} 字节的大小限制。",
                         )
                     if parts.pending and not started:
                         started = True
@@ -230,7 +236,11 @@ async def receive_upload(
             finally:
                 send.close()
     except BaseExceptionGroup as group:  # anyio 4 wraps errors raised inside the task group
+        _drop_hold(outcome)
         raise group.exceptions[0] from None
+    except BaseException:
+        _drop_hold(outcome)
+        raise
     if "error" in outcome:
         raise outcome["error"]
     if not started:
@@ -239,3 +249,9 @@ async def receive_upload(
         raise InvalidInputError(f"no file in the form field {file_field!r}")
     parts.form.stored = outcome["stored"]
     return parts.form
+
+
+def _drop_hold(outcome: dict[str, Any]) -> None:
+    """The upload failed after its file was stored: drop its hold (``ingest`` never sees it)."""
+    if "stored" in outcome:
+        release(outcome["stored"], restore=False)

@@ -27,7 +27,9 @@ def get_or_create_app(
     """The app of ``package``, created for ``organisation_id`` if new. A package already owned by
     another organisation raises ``ConflictError``: a package never changes organisation here."""
     if not package or len(package) > 255 or not _PACKAGE.fullmatch(package):
-        raise InvalidInputError(f"not an Android package name: {package!r:.80}")
+        raise InvalidInputError(
+            f"not an Android package name: {package!r:.80}", zh="不是有效的 Android 包名。"
+        )
     for _attempt in range(2):
         app = get_app_by_package(session, package)
         if app is not None:
@@ -35,7 +37,8 @@ def get_or_create_app(
                 owner = session.get(Organisation, app.organisation_id)
                 raise ConflictError(
                     f"package {package} belongs to organisation {owner.name if owner else app.organisation_id!r}; "
-                    "a package cannot change organisation (ask an administrator if it was sold)"
+                    "a package cannot change organisation (ask an administrator if it was sold)",
+                    zh=f"包名 {package} 属于其他企业；包名不能更换所属企业（如已转让，请联系管理员）。",
                 )
             if name and not app.name:
                 app.name = name[:200]

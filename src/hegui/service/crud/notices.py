@@ -65,7 +65,10 @@ def list_entries(session: Session, *, batch_id: int) -> list[NoticeEntry]:
 def _draft(session: Session, batch_id: int) -> NoticeBatch:
     batch = get_or_404(session, NoticeBatch, batch_id, "notice batch")
     if batch.status != "draft":
-        raise StateError(f"notice {batch.id} is published and can no longer change; draft a new notice")
+        raise StateError(
+            f"notice {batch.id} is published and can no longer change; draft a new notice",
+            zh="该通报已发布，不能再修改；请起草新的通报。",
+        )
     return batch
 
 
@@ -92,7 +95,10 @@ def add_entry(
         select(NoticeEntry).where(NoticeEntry.batch_id == batch_id, NoticeEntry.app_id == app_id)
     )
     if dup is not None:
-        raise ConflictError(f"app {app_id} is already in notice {batch_id} (entry {dup.id}); edit that entry")
+        raise ConflictError(
+            f"app {app_id} is already in notice {batch_id} (entry {dup.id}); edit that entry",
+            zh="该应用已在本通报中。",
+        )
     entry = NoticeEntry(batch_id=batch_id, app_id=app_id, version_id=version_id, problems=problems)
     session.add(entry)
     session.flush()
@@ -132,11 +138,20 @@ def publish_notice(
     batch = _draft(session, batch_id)
     entries = list_entries(session, batch_id=batch_id)
     if not entries:
-        raise StateError(f"notice {batch_id} names no app; add entries before publishing")
+        raise StateError(
+            f"notice {batch_id} names no app; add entries before publishing",
+            zh="通报中还没有应用；请先添加再发布。",
+        )
     if batch.deadline is None:
-        raise StateError(f"notice {batch_id} has no deadline; set one before publishing")
+        raise StateError(
+            f"notice {batch_id} has no deadline; set one before publishing",
+            zh="通报没有整改期限；请先设置再发布。",
+        )
     if batch.deadline < today:
-        raise StateError(f"the deadline {batch.deadline} is before the publication date {today}; move it")
+        raise StateError(
+            f"the deadline {batch.deadline} is before the publication date {today}; move it",
+            zh=f"整改期限 {batch.deadline} 早于发布日期 {today}；请调整期限。",
+        )
     batch.status = "published"
     batch.published_at = utcnow()
     batch.published_on = today

@@ -41,7 +41,8 @@ def start(
     current = active(session, organisation_id=organisation_id)
     if current is not None:
         raise StateError(
-            f"{org.name} is already under review before release (since {current.started_at:%Y-%m-%d})"
+            f"{org.name} is already under review before release (since {current.started_at:%Y-%m-%d})",
+            zh=f"{org.name} 已自 {current.started_at:%Y-%m-%d} 起处于上架前检测。",
         )
     review = ReleaseReview(organisation_id=organisation_id, reason=reason)
     session.add(review)
@@ -64,7 +65,10 @@ def lift(session: Session, *, organisation_id: int, reason: str, actor_id: int) 
     org = get_or_404(session, Organisation, organisation_id, "organisation")
     review = active(session, organisation_id=organisation_id)
     if review is None:
-        raise StateError(f"{org.name} is not under review before release; nothing to lift")
+        raise StateError(
+            f"{org.name} is not under review before release; nothing to lift",
+            zh=f"{org.name} 未处于上架前检测，无需解除。",
+        )
     review.lifted_at = utcnow()
     review.lifted_by = actor_id
     review.lift_reason = reason

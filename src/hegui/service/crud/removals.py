@@ -32,7 +32,8 @@ def remove_app(
     app = get_or_404(session, App, app_id, "app")
     if active_removal(session, app_id=app_id) is not None:
         raise StateError(
-            f"{app.package} is already removed; lift that removal first if it must be re-decided"
+            f"{app.package} is already removed; lift that removal first if it must be re-decided",
+            zh=f"{app.package} 已处于下架状态；如需重新决定，请先解除该下架。",
         )
     removal = Removal(app_id=app_id, reason=reason, decided_by=actor_id)
     session.add(removal)
@@ -79,7 +80,9 @@ def lift_removal(session: Session, *, app_id: int, reason: str, actor_id: int) -
     app = get_or_404(session, App, app_id, "app")
     removal = active_removal(session, app_id=app_id)
     if removal is None:
-        raise StateError(f"{app.package} is not removed; nothing to lift")
+        raise StateError(
+            f"{app.package} is not removed; nothing to lift", zh=f"{app.package} 未下架，无需解除。"
+        )
     removal.lifted_at = utcnow()
     removal.lifted_by = actor_id
     removal.lift_reason = reason

@@ -44,7 +44,8 @@ def add_version(
             if existing.app_id != app_id:
                 raise ConflictError(
                     f"an APK with sha256 {sha256} is already stored as version {existing.id} of app "
-                    f"{existing.app_id}, not app {app_id}; the same bytes cannot belong to two apps"
+                    f"{existing.app_id}, not app {app_id}; the same bytes cannot belong to two apps",
+                    zh="相同的安装包已属于另一个应用。",
                 )
             return existing, False
         get_or_404(session, App, app_id, "app")

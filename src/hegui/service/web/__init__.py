@@ -10,6 +10,8 @@ from typing import Any
 
 def include_web(app: Any) -> None:
     """Add the UI's pages to a FastAPI application (``create_app`` does this)."""
+    from hegui.service.web import error_pages
     from hegui.service.web.routes import web_router
 
     app.include_router(web_router)
+    error_pages.install(app)  # errors on non-API paths are pages too

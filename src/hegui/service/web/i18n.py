@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from fastapi import Request
 
+from hegui.service.web.i18n_enforcement import STRINGS as ENFORCEMENT_STRINGS
+
 LANGS = ("zh", "en")
 
 _T: dict[str, tuple[str, str]] = {
@@ -240,6 +242,8 @@ _T: dict[str, tuple[str, str]] = {
         "decided by a person.",
     ),
 }
+
+_T.update(ENFORCEMENT_STRINGS)  # the removal and campaign pages
 
 
 def t(key: str, lang: str = "zh", **fmt: object) -> str:

@@ -26,6 +26,7 @@ from hegui.service.db.models import User
 from hegui.service.errors import InvalidInputError, PermissionDeniedError, ServiceError, TooLargeError
 from hegui.service.web import auth
 from hegui.service.web.i18n import LANGS, request_lang, t
+from hegui.service.web.messages import error_text, status_text
 
 log = logging.getLogger("hegui.service.web")
 
@@ -89,6 +90,8 @@ NAV: tuple[tuple[str, str, frozenset[str]], ...] = (
     ("/upload", "nav_upload", frozenset({"developer", "reviewer", "regulator", "admin"})),
     ("/apps", "nav_apps", frozenset({"developer", "reviewer", "store", "regulator", "admin"})),
     ("/notices", "nav_notices", frozenset({"regulator", "admin"})),
+    ("/removals", "nav_removals", frozenset({"reviewer", "store", "regulator", "admin"})),
+    ("/campaigns", "nav_campaigns", frozenset({"reviewer", "store", "regulator", "admin"})),
     ("/orgs", "nav_orgs", frozenset({"developer", "reviewer", "store", "regulator", "admin"})),
     (
         "/public/notices",
@@ -203,11 +206,12 @@ class WebRoute(APIRoute):
             except CsrfError:
                 return error_page(request, 403, t("error_csrf", request_lang(request)))
             except ServiceError as exc:
-                return error_page(request, exc.http_status, str(exc))
+                return error_page(request, exc.http_status, error_text(exc, request_lang(request)))
             except RequestValidationError:
                 return error_page(request, 422, t("error_422", request_lang(request)))
             except StarletteHTTPException as exc:
-                return error_page(request, exc.status_code, str(exc.detail) if exc.status_code < 500 else "")
+                lang = request_lang(request)
+                return error_page(request, exc.status_code, status_text(exc.status_code, lang))
             except Exception:
                 log.exception("web UI: %s %s failed", request.method, request.url.path)
                 return error_page(request, 500, t("error_internal", request_lang(request)))
@@ -223,12 +227,12 @@ async def read_form(request: Request, *, max_files: int = 0) -> FormData:
     if getattr(request, "_form", None) is None and not hasattr(request, "_body"):
         declared = request.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > MAX_FORM_BYTES:
-            raise TooLargeError(f"form over {MAX_FORM_BYTES} bytes")
+            raise TooLargeError(f"form over {MAX_FORM_BYTES} bytes", zh=f"表单超过 {MAX_FORM_BYTES} 字节")
         chunks, size = [], 0
         async for chunk in request.stream():
             size += len(chunk)
             if size > MAX_FORM_BYTES:
-                raise TooLargeError(f"form over {MAX_FORM_BYTES} bytes")
+                raise TooLargeError(f"form over {MAX_FORM_BYTES} bytes", zh=f"表单超过 {MAX_FORM_BYTES} 字节")
             chunks.append(chunk)
         request._body = b"".join(chunks)  # Starlette parses the form from the body read here
     try:
@@ -238,7 +242,7 @@ async def read_form(request: Request, *, max_files: int = 0) -> FormData:
     except StarletteHTTPException:
         raise
     except Exception as exc:  # a malformed body
-        raise InvalidInputError("the form could not be read") from exc
+        raise InvalidInputError("the form could not be read", zh="无法读取提交的表单") from exc
 
 
 async def check_csrf(request: Request, *, from_query: bool = False) -> None:
@@ -259,9 +263,11 @@ def text_field(form: FormData, name: str, *, max_len: int, required: bool = Fals
     value = form.get(name)
     text = value.strip() if isinstance(value, str) else ""
     if required and not text:
-        raise InvalidInputError(label or name)
+        raise InvalidInputError(f"{label or name}: required", zh=f"{label or name}：必填")
     if len(text) > max_len:
-        raise InvalidInputError(f"{label or name}: > {max_len}")
+        raise InvalidInputError(
+            f"{label or name}: longer than {max_len} characters", zh=f"{label or name}：超过 {max_len} 个字符"
+        )
     return text
 
 

@@ -17,6 +17,14 @@ path                               page                                         
 ``/apps``, ``/orgs``, ``/orgs/{id}``  apps, organisations: strikes, review        all but anonymous (*)
                                    before release (regulator lifts it)
 ``/dashboard``                     campaign figures as SVG charts                reviewer store regulator
+``/removals``                      removals (下架): list; order one with a       reviewer store regulator
+                                   reason, lift one (regulator)                  (decisions: regulator)
+``/campaigns``, ``/campaigns/{id}``  campaigns (专项检测): start one over APKs     reviewer store regulator
+                                   on the server or uploaded versions            (start: regulator)
+                                   (regulator); progress (polled) and report
+``/campaigns/{id}/progress``       the progress fragment htmx polls              reviewer store regulator
+(any other path)                   404/405/500 error page (zh/en); ``/api/…``    anyone
+                                   paths answer the API's JSON error body
 =================================  ============================================  ==========================
 
 (*) a developer sees only its own organisation's (others are "not found").
@@ -26,11 +34,27 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from hegui.service.web import routes_auth, routes_notices, routes_orgs, routes_results, routes_upload
+from hegui.service.web import (
+    routes_auth,
+    routes_campaigns,
+    routes_notices,
+    routes_orgs,
+    routes_removals,
+    routes_results,
+    routes_upload,
+)
 from hegui.service.web.render import WebRoute
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
-for _sub in (routes_auth, routes_upload, routes_results, routes_notices, routes_orgs):
+for _sub in (
+    routes_auth,
+    routes_upload,
+    routes_results,
+    routes_notices,
+    routes_orgs,
+    routes_removals,
+    routes_campaigns,
+):
     router.include_router(_sub.router)
 
 web_router = router

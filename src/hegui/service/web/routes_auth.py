@@ -12,7 +12,10 @@ from hegui.service import crud
 from hegui.service.api.deps import SessionDep
 from hegui.service.db.models import User
 from hegui.service.errors import NotFoundError
+from hegui.service.ratelimit import RateLimitedError
 from hegui.service.web import auth
+from hegui.service.web.i18n import request_lang
+from hegui.service.web.messages import error_text
 from hegui.service.web.render import (
     CsrfError,
     WebRoute,
@@ -69,15 +72,21 @@ def login_form(request: Request, user: Annotated[User | None, Depends(optional_u
     return _login_page(request, nxt, "", failed=False)
 
 
-def _login_page(request: Request, nxt: str, username: str, *, failed: bool) -> Response:
+def _login_page(
+    request: Request, nxt: str, username: str, *, failed: bool, limited: RateLimitedError | None = None
+) -> Response:
     probe = Response()
     nonce = auth.ensure_pre_nonce(request, probe)
-    response = page(
-        request,
-        "login.html.j2",
-        {"login_csrf": auth.csrf_token(request, nonce), "next": nxt, "username": username, "failed": failed},
-        status=401 if failed else 200,
-    )
+    ctx = {
+        "login_csrf": auth.csrf_token(request, nonce),
+        "next": nxt,
+        "username": username,
+        "failed": failed,
+        "limited": error_text(limited, request_lang(request)) if limited else "",
+    }
+    status = 429 if limited else 401 if failed else 200
+    headers = {"Retry-After": str(limited.retry_after)} if limited else None
+    response = page(request, "login.html.j2", ctx, status=status, headers=headers)
     for key, value in probe.raw_headers:
         if key == b"set-cookie":
             response.raw_headers.append((key, value))
@@ -94,11 +103,19 @@ async def login(request: Request, session: SessionDep) -> Response:
     username = text_field(form, "username", max_len=100)
     password = form.get("password")
     nxt = safe_next(form.get("next") if isinstance(form.get("next"), str) else None)  # type: ignore[arg-type]
+    limiter = request.app.state.login_limiter
+    address = request.client.host if request.client else None
+    try:
+        limiter.check(username, address)  # before the password: a refused attempt costs no scrypt
+    except RateLimitedError as exc:
+        return _login_page(request, nxt, username, failed=True, limited=exc)
     user = None
     if username and isinstance(password, str) and 0 < len(password) <= 200:
         user = crud.users.authenticate(session, username=username, password=password)
     if user is None:
+        limiter.failed(username, address)
         return _login_page(request, nxt, username, failed=True)
+    limiter.succeeded(username)
     session.commit()  # a password re-hash, if any
     response = redirect(request, nxt if nxt != "/" else home_for(user))
     auth.start_session(request, response, user.id)

@@ -15,6 +15,7 @@ from hegui.service.db.models import App, NoticeBatch, Organisation, Result, User
 from hegui.service.errors import InvalidInputError, NotFoundError, ServiceError
 from hegui.service.web import queries
 from hegui.service.web.i18n import request_lang, t
+from hegui.service.web.messages import error_text
 from hegui.service.web.render import WebRoute, optional_user, page, page_user, read_form, redirect, text_field
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
@@ -45,9 +46,14 @@ def _source(lang: str) -> str:
 
 @router.get("/notices")
 def notices_page(request: Request, user: RegulatorUser, session: SessionDep, today: TodayDep) -> Response:
-    return _list(
-        request, user, session, form={"title": t("notice_default_title", "zh"), "number": "", "deadline": ""}
-    )
+    campaign = _campaign_param(request)  # from a campaign's report: its candidates in the draft
+    form = {"title": t("notice_default_title", "zh"), "number": "", "deadline": "", "campaign_id": campaign}
+    return _list(request, user, session, form=form)
+
+
+def _campaign_param(request: Request) -> str:
+    value = request.query_params.get("campaign_id", "")
+    return value if value.isdigit() and len(value) <= 12 else ""
 
 
 def _list(
@@ -68,8 +74,11 @@ async def create_notice(request: Request, user: RegulatorUser, session: SessionD
     lang = request_lang(request)
     form = await read_form(request)
     values = {
-        k: text_field(form, k, max_len=n) for k, n in (("title", 300), ("number", 60), ("deadline", 10))
+        k: text_field(form, k, max_len=n)
+        for k, n in (("title", 300), ("number", 60), ("deadline", 10), ("campaign_id", 12))
     }
+    if not values["campaign_id"].isdigit():
+        values["campaign_id"] = ""
     error = ""
     deadline: date | None = None
     if not values["title"]:
@@ -87,12 +96,13 @@ async def create_notice(request: Request, user: RegulatorUser, session: SessionD
         session, title=values["title"], number=values["number"], deadline=deadline, actor_id=user.id
     )
     session.commit()
-    return redirect(request, f"/notices/{batch.id}")
+    campaign = f"?campaign_id={values['campaign_id']}" if values["campaign_id"] else ""
+    return redirect(request, f"/notices/{batch.id}{campaign}")
 
 
-def _candidates(session: SessionDep, lang: str) -> list[dict[str, Any]]:
+def _candidates(session: SessionDep, lang: str, campaign_id: int | None = None) -> list[dict[str, Any]]:
     rows = []
-    for app, version, result in crud.notices.candidates(session)[:MAX_CANDIDATES]:
+    for app, version, result in crud.notices.candidates(session, campaign_id=campaign_id)[:MAX_CANDIDATES]:
         org = session.get(Organisation, app.organisation_id)
         rows.append(
             {
@@ -118,10 +128,12 @@ def _notice(
     status: int = 200,
 ) -> Response:
     lang = request_lang(request)
+    campaign_id = int(c) if (c := _campaign_param(request)) else None
     ctx = {
         "batch": batch,
         "entries": queries.notice_rows(session, batch.id, lang, _source(lang)),
-        "candidates": _candidates(session, lang) if batch.status == "draft" else [],
+        "candidates": _candidates(session, lang, campaign_id) if batch.status == "draft" else [],
+        "campaign_id": campaign_id,
         "error": error,
     }
     return page(request, "notice.html.j2", ctx, user=user, status=status)
@@ -150,7 +162,8 @@ async def add_entry(request: Request, batch_id: int, user: RegulatorUser, sessio
         session, batch_id=batch.id, app_id=app_id, version_id=version_id, problems=problems, actor_id=user.id
     )
     session.commit()
-    return redirect(request, f"/notices/{batch.id}#entries")
+    campaign = f"?campaign_id={c}" if (c := _campaign_param(request)) else ""
+    return redirect(request, f"/notices/{batch.id}{campaign}#entries")
 
 
 @router.get("/notices/{batch_id}/publish")
@@ -193,7 +206,12 @@ async def publish(
     except ServiceError as exc:
         session.rollback()
         return _notice(
-            request, user, session, _batch(session, batch_id), error=str(exc), status=exc.http_status
+            request,
+            user,
+            session,
+            _batch(session, batch_id),
+            error=error_text(exc, lang),
+            status=exc.http_status,
         )
     session.commit()
     return redirect(request, f"/notices/{batch.id}")

@@ -20,6 +20,7 @@ from hegui.service.db.models import User
 from hegui.service.errors import ServiceError
 from hegui.service.web import queries
 from hegui.service.web.i18n import request_lang, t
+from hegui.service.web.messages import error_text
 from hegui.service.web.render import WebRoute, page, page_user, redirect
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
@@ -78,7 +79,7 @@ async def upload(
             user,
             session,
             settings,
-            error=f"{t('upload_failed', lang)}: {exc}",
+            error=f"{t('upload_failed', lang)}: {error_text(exc, lang)}",
             status=exc.http_status,
         )
     if dispatch:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, status
+from fastapi import APIRouter, Depends, Form, Request, status
 from sqlalchemy import select
 
 from hegui.service import crud
 from hegui.service.api.deps import Admin, AnyRole, SessionDep
-from hegui.service.api.errors import AUTH_ERRORS, CONFLICT, NOT_FOUND, NotAuthenticatedError
+from hegui.service.api.errors import AUTH_ERRORS, CONFLICT, NOT_FOUND, TOO_MANY, NotAuthenticatedError
 from hegui.service.api.schemas.accounts import (
     TokenCreate,
     TokenIssued,
@@ -24,14 +24,21 @@ router = APIRouter(prefix="/auth", tags=["auth"], responses=AUTH_ERRORS)
 
 
 def password_user(
+    request: Request,
     session: SessionDep,
     username: Annotated[str, Form(min_length=1, max_length=100)],
     password: Annotated[str, Form(min_length=1, max_length=200)],
 ) -> User:
-    """The user of a username and password (the OAuth2 password form), else 401."""
+    """The user of a username and password (the OAuth2 password form), else 401; 429 after too many
+    failed logins for the username or from the address (``hegui.service.ratelimit``)."""
+    limiter = request.app.state.login_limiter
+    address = request.client.host if request.client else None
+    limiter.check(username, address)
     user = crud.users.authenticate(session, username=username, password=password)
     if user is None:
+        limiter.failed(username, address)
         raise NotAuthenticatedError("wrong username or password, or the user is deactivated")
+    limiter.succeeded(username)
     return user
 
 
@@ -50,7 +57,9 @@ def _issued(token: ApiToken, plain: str) -> TokenIssued:
     response_model=TokenResponse,
     summary="Log in: a new API token for a username and password",
     description="Form fields `username`, `password` (OAuth2 password flow). Send the token as "
-    "`Authorization: Bearer <access_token>`.",
+    "`Authorization: Bearer <access_token>`. After 5 failed logins in 15 minutes for a username or "
+    "from an address: 429 with `Retry-After` (`HEGUI_LOGIN_MAX_FAILURES`, `HEGUI_LOGIN_WINDOW`).",
+    responses=TOO_MANY,
 )
 def login(session: SessionDep, user: PasswordUser) -> TokenResponse:
     token, plain = crud.users.create_token(session, user_id=user.id, name="login")

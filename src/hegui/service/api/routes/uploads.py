@@ -18,7 +18,15 @@ from starlette.concurrency import run_in_threadpool
 from hegui.service import crud, tasks
 from hegui.service.api import views
 from hegui.service.api.deps import DispatcherDep, SessionDep, SettingsDep, StoreDep, Uploader
-from hegui.service.api.errors import AUTH_ERRORS, CONFLICT, NOT_FOUND, TOO_LARGE, BadApkError, one_line
+from hegui.service.api.errors import (
+    APK_KIND_ZH,
+    AUTH_ERRORS,
+    CONFLICT,
+    NOT_FOUND,
+    TOO_LARGE,
+    BadApkError,
+    one_line,
+)
 from hegui.service.api.schemas.catalogue import UploadPublic
 from hegui.service.api.schemas.common import Id, Input, Name, version_links
 from hegui.service.api.upload_stream import UploadForm, receive_upload
@@ -30,6 +38,7 @@ from hegui.service.errors import (
     PermissionDeniedError,
     ServiceError,
 )
+from hegui.service.storage import release
 
 log = logging.getLogger("hegui.service.api")
 router = APIRouter(prefix="/uploads", tags=["uploads"], responses={**AUTH_ERRORS, **NOT_FOUND})
@@ -87,7 +96,8 @@ def _read_manifest(path: Path, shown_name: str) -> tuple[str, int | None, str | 
     except HeguiError as exc:
         # the message names the stored file: show the uploader's name, never the server's path
         message = one_line(exc).replace(str(path), shown_name).replace(path.name, shown_name)
-        raise BadApkError(message[:500]) from None
+        zh = APK_KIND_ZH.get(getattr(exc, "kind", ""), "无法读取该安装包。")
+        raise BadApkError(message[:500], zh=f"{shown_name[:200]}：{zh}") from None
     return m.package, m.version_code, m.version_name, (m.label or "")
 
 
@@ -97,42 +107,56 @@ def _organisation_id(
     if user.role == "developer":
         if user.organisation_id is None:
             raise PermissionDeniedError(
-                "this developer account belongs to no organisation; ask an administrator"
+                "this developer account belongs to no organisation; ask an administrator",
+                zh="该开发者账号不属于任何企业，请联系管理员。",
             )
         named = user.organisation_id
     elif fields.organisation_id is not None:
         org = crud.organisations.get_organisation(session, fields.organisation_id)
         if org is None:
-            raise NotFoundError(f"no organisation with id {fields.organisation_id}")
+            raise NotFoundError(f"no organisation with id {fields.organisation_id}", zh="所选企业不存在。")
         named = org.id
     elif fields.organisation is not None:
         org = crud.organisations.get_organisation_by_name(session, fields.organisation)
         if org is None:
-            raise NotFoundError(f"no organisation named {fields.organisation!r}; create it first")
+            raise NotFoundError(
+                f"no organisation named {fields.organisation!r}; create it first",
+                zh="该企业不存在，请先创建。",
+            )
         named = org.id
     elif app is not None:
         return app.organisation_id
     else:
         raise InvalidInputError(
-            f"{package} is a new app: name its organisation (form field organisation_id or organisation)"
+            f"{package} is a new app: name its organisation (form field organisation_id or organisation)",
+            zh=f"{package} 是新应用：请选择其所属企业。",
         )
     if app is not None and app.organisation_id != named:
         raise ConflictError(
-            f"package {package} belongs to another organisation; it cannot be uploaded for this one"
+            f"package {package} belongs to another organisation; it cannot be uploaded for this one",
+            zh=f"包名 {package} 属于其他企业，不能以本企业名义送检。",
         )
     return named
 
 
-def _discard(session: Session, store: Any, sha256: str) -> None:
-    """Remove a stored file that no version uses (after a refused upload)."""
+def _discard(session: Session, store: Any, stored: Any) -> None:
+    """Remove a stored file that no version uses (after a refused upload). An accepted upload of the
+    same bytes may commit meanwhile: it puts the file back from its own hold (``release``), and when
+    it commits between our check and our delete, the check after the delete sees it and we do."""
     session.rollback()
-    if crud.versions.get_version_by_sha256(session, sha256) is None:
-        store.delete(sha256)
+    used = crud.versions.get_version_by_sha256(session, stored.sha256) is not None
+    if not used:
+        store.delete(stored.sha256)
+        session.rollback()  # a new transaction: see what was committed meanwhile
+        used = crud.versions.get_version_by_sha256(session, stored.sha256) is not None
+        session.rollback()
+    release(stored, restore=used)
 
 
 def ingest(session: Session, *, user: User, form: UploadForm, store: Any) -> tuple[UploadPublic, bool]:
     """Record a stored upload: version (deduplicated by sha256), app, job. Commits. Returns the
-    response and whether a job must be dispatched."""
+    response and whether a job must be dispatched. Concurrent uploads of the same bytes get the same
+    version and job (the unique inserts run in savepoints and read the winner's row back)."""
     stored = form.stored
     try:
         fields = _fields(form)
@@ -144,7 +168,8 @@ def ingest(session: Session, *, user: User, form: UploadForm, store: Any) -> tup
             _organisation_id(session, user, fields, app, app.package)
         else:
             shown = form.file_name or "the upload"
-            package, code, name, label = _read_manifest(Path(stored.path), shown)
+            # read this upload's own link to the bytes: a refused concurrent upload may delete the file
+            package, code, name, label = _read_manifest(Path(stored.hold or stored.path), shown)
             existing = crud.apps.get_app_by_package(session, package)
             org_id = _organisation_id(session, user, fields, existing, package)
             app = crud.apps.get_or_create_app(
@@ -163,8 +188,10 @@ def ingest(session: Session, *, user: User, form: UploadForm, store: Any) -> tup
         job = tasks.enqueue(session, version_id=version.id)
         session.commit()
     except ServiceError:
-        _discard(session, store, stored.sha256)
+        _discard(session, store, stored)
         raise
+    finally:
+        release(stored, restore=True)  # committed (or failed unexpectedly): the file must be there
     public = UploadPublic(
         created=created,
         app=views.app_public(session, app),
