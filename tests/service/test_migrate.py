@@ -27,7 +27,7 @@ def test_upgrade_matches_models(new_db_url) -> None:
     url = new_db_url()
     assert migrate.current(url) is None
     migrate.upgrade(url)
-    assert migrate.current(url) == migrate.head() == "0001"
+    assert migrate.current(url) == migrate.head() == "0002"
     assert _diff(url) == []
 
 
@@ -47,7 +47,7 @@ def test_upgrade_is_idempotent_and_downgrade_empties(new_db_url) -> None:
     url = new_db_url()
     migrate.upgrade(url)
     migrate.upgrade(url)  # nothing to do
-    assert migrate.current(url) == "0001"
+    assert migrate.current(url) == migrate.head()
     migrate.downgrade(url, "base")
     assert migrate.current(url) is None
     engine = make_engine(url)

@@ -33,6 +33,7 @@ from hegui.cli.diff import diff as diff_command
 from hegui.cli.options import Lang
 from hegui.cli.policy import policy_app
 from hegui.cli.rules import rules as rules_command
+from hegui.cli.screen import screen as screen_command
 from hegui.cli.sdks import sdks as sdks_command
 from hegui.cli.serve import serve as serve_command
 from hegui.cli.submit import submit as submit_command
@@ -353,6 +354,7 @@ app.command("serve")(serve_command)
 app.command("submit")(submit_command)
 app.command("campaign")(campaign_command)
 app.command("useradd")(useradd_command)
+app.command("screen")(screen_command)
 app.add_typer(policy_app, name="policy")
 
 

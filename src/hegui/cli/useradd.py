@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-ROLES = ("developer", "reviewer", "store", "regulator", "admin")
+ROLES = ("developer", "reviewer", "store", "regulator", "moderator", "admin")
 
 
 def _fail(message: str) -> typer.Exit:

@@ -4,7 +4,7 @@ PostgreSQL, from ``tests/service/conftest.py``), jobs run inline, one user and t
     clock       the date the API sees (``get_today`` overridden); ``clock.day = date(...)`` moves it
     api         a TestClient of the app (lifespan run); ``api.as_(role)`` → headers of that role's token
     upload      ``upload(name_or_path, role="developer", **fields)`` → the response of POST /uploads
-    tokens      role → plain token (roles: developer, developer_b, reviewer, store, regulator, admin)
+    tokens      role → plain token (roles: developer, developer_b, reviewer, store, regulator, moderator, admin)
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from hegui.service.config import Settings
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "apk"
 MAX_UPLOAD = 200_000  # bytes; every fixture APK but bad_zipbomb.apk is under it
-ROLES = ("developer", "developer_b", "reviewer", "store", "regulator", "admin")
+ROLES = ("developer", "developer_b", "reviewer", "store", "regulator", "moderator", "admin")
 ORG_A, ORG_B = "Acme 科技有限公司", "Beta Soft Ltd"
 
 

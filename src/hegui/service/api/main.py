@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from hegui.governance.api import router as governance_router
 from hegui.service.api.routes import (
     apps,
     auth,
@@ -33,6 +34,7 @@ api_router.include_router(notices.public_router)
 api_router.include_router(removals.router)
 api_router.include_router(reviews.router)
 api_router.include_router(campaigns.router)
+api_router.include_router(governance_router)  # platform governance (hegui.governance.api)
 
 TAGS = [
     {"name": "health", "description": "Liveness (no authentication)."},
@@ -47,4 +49,5 @@ TAGS = [
     {"name": "removals", "description": "Removals (下架) and overdue rectification cases."},
     {"name": "reviews", "description": "Reviewers' decisions on assisted and manual items."},
     {"name": "campaigns", "description": "Batch tests (专项检测) over uploaded APKs."},
+    {"name": "governance", "description": "Platform governance: complaints, cases, sanctions, notices."},
 ]

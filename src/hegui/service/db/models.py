@@ -28,7 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-ROLES = ("developer", "reviewer", "store", "regulator", "admin")
+ROLES = ("developer", "reviewer", "store", "regulator", "moderator", "admin")
 JOB_STATES = ("queued", "running", "done", "failed")
 VERDICTS = ("pass", "fail", "needs-review")
 NOTICE_STATES = ("draft", "published")
@@ -282,3 +282,5 @@ Index("ix_case_status_deadline", RectificationCase.status, RectificationCase.dea
 Index("ix_removal_app", Removal.app_id)
 Index("ix_release_review_org", ReleaseReview.organisation_id)
 Index("ix_api_token_user", ApiToken.user_id)
+
+from hegui.governance import models as _governance_models  # noqa: E402,F401 - the gov_* tables

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from fastapi import Request
 
+from hegui.governance.web.i18n import STRINGS as GOVERNANCE_STRINGS
 from hegui.service.web.i18n_enforcement import STRINGS as ENFORCEMENT_STRINGS
 
 LANGS = ("zh", "en")
@@ -243,6 +244,7 @@ _T: dict[str, tuple[str, str]] = {
     ),
 }
 
+_T.update(GOVERNANCE_STRINGS)  # the governance pages (hegui.governance.web)
 _T.update(ENFORCEMENT_STRINGS)  # the removal and campaign pages
 
 

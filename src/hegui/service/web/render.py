@@ -93,10 +93,14 @@ NAV: tuple[tuple[str, str, frozenset[str]], ...] = (
     ("/removals", "nav_removals", frozenset({"reviewer", "store", "regulator", "admin"})),
     ("/campaigns", "nav_campaigns", frozenset({"reviewer", "store", "regulator", "admin"})),
     ("/orgs", "nav_orgs", frozenset({"developer", "reviewer", "store", "regulator", "admin"})),
+    # platform governance (hegui.governance.web): the queue for those who read cases, the
+    # complaint form for everyone else
+    ("/governance/queue", "nav_governance", frozenset({"moderator", "regulator", "admin"})),
+    ("/governance/complaints/new", "nav_governance", frozenset({"developer", "reviewer", "store"})),
     (
         "/public/notices",
         "nav_public",
-        frozenset({"developer", "reviewer", "store", "regulator", "admin", ""}),
+        frozenset({"developer", "reviewer", "store", "regulator", "moderator", "admin", ""}),
     ),
 )
 
@@ -104,6 +108,8 @@ NAV: tuple[tuple[str, str, frozenset[str]], ...] = (
 def home_for(user: User | None) -> str:
     if user is None:
         return "/login"
+    if user.role == "moderator":
+        return "/governance/queue"
     return "/upload" if user.role == "developer" else "/dashboard"
 
 

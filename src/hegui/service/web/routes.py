@@ -34,6 +34,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from hegui.governance.web import routes as governance_routes
 from hegui.service.web import (
     routes_auth,
     routes_campaigns,
@@ -56,5 +57,6 @@ for _sub in (
     routes_campaigns,
 ):
     router.include_router(_sub.router)
+router.include_router(governance_routes.router)  # platform governance pages (/governance)
 
 web_router = router

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from tests.service.api.test_roles import MATRIX
+from tests.governance.test_api_roles import MATRIX as GOVERNANCE_MATRIX
+from tests.service.api.test_roles import MATRIX as SERVICE_MATRIX
+
+MATRIX = SERVICE_MATRIX | GOVERNANCE_MATRIX
 
 
 def test_health_is_public(api):

@@ -9,7 +9,7 @@ from pydantic import Field, StringConstraints
 
 from hegui.service.api.schemas.common import Id, Input, Name, Public, bounded
 
-Role = Literal["developer", "reviewer", "store", "regulator", "admin"]
+Role = Literal["developer", "reviewer", "store", "regulator", "moderator", "admin"]
 Username = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.@-]{1,100}$")]
 Password = Annotated[str, Field(min_length=8, max_length=200)]
 

@@ -1,0 +1,34 @@
+"""Helpers of the governance crud: aware UTC times, bounded text, the deciding user's role."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy.orm import Session
+
+from hegui.service.db.models import User
+from hegui.service.errors import InvalidInputError, PermissionDeniedError
+
+DECIDERS = frozenset({"moderator", "admin"})
+
+
+def aware(dt: datetime | None) -> datetime | None:
+    """SQLite gives back naive datetimes: they are UTC."""
+    return dt.replace(tzinfo=UTC) if dt is not None and dt.tzinfo is None else dt
+
+
+def bounded(value: str | None, what: str, max_len: int, *, required: bool = False) -> str:
+    text = (value or "").strip()
+    if required and not text:
+        raise InvalidInputError(f"{what} is required")
+    if len(text) > max_len:
+        raise InvalidInputError(f"{what} is longer than {max_len} characters; shorten it")
+    return text
+
+
+def check_decider(session: Session, actor_id: int | None) -> User:
+    """Only a moderator (or admin) decides: sanctions never come from the system or a score."""
+    user = session.get(User, actor_id) if actor_id is not None else None
+    if user is None or not user.active or user.role not in DECIDERS:
+        raise PermissionDeniedError("only a moderator decides cases and appeals")
+    return user

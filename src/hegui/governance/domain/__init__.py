@@ -1,0 +1,2 @@
+"""Pure rules of platform governance (no database, no HTTP): categories, the escalation ladder,
+identifier masking and notice counts."""

@@ -1,0 +1,139 @@
+"""The Chinese text screener (内容初筛): a score per category and the evidence spans of a post.
+
+    screen(text) -> ScreenResult          one post
+    screen_many(texts) -> Iterator        many posts, same screener
+    available_screeners() -> list[str]    "lexicon" and the plug-ins
+
+Scores only order the review queue: nothing is sanctioned on a score alone (docs/governance-screening.md).
+The default screener (``lexicon``) is deterministic. Another screener, e.g. a model, is a plug-in:
+an entry point in the group ``hegui.screeners`` naming a callable ``(text: str) -> ScreenResult``.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable, Iterator
+from importlib.metadata import entry_points
+
+from hegui.governance.screen.lexicon import Lexicon, load_lexicon
+from hegui.governance.screen.model import CategoryScore, ScreenResult, Span, build
+from hegui.governance.screen.normalise import normalise
+from hegui.governance.screen.score import default_scores, find_hits, score_hits
+
+__all__ = ["CategoryScore", "ScreenResult", "Span", "available_screeners", "screen", "screen_many"]
+
+ENTRY_POINT_GROUP = "hegui.screeners"
+MAX_CHARS = 10_000  # longer posts are screened on their first MAX_CHARS characters, with a note
+Screener = Callable[[str], ScreenResult]
+
+
+def lexicon_screener(text: str) -> ScreenResult:
+    """The built-in screener: normalise, match the lexicon, score."""
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a string, not {type(text).__name__}")
+    truncated = len(text) > MAX_CHARS
+    post = text[:MAX_CHARS] if truncated else text
+    lex = load_lexicon()
+    hits = find_hits(lex, normalise(post))
+    scores = score_hits(lex, hits, post)
+    cats = dict(_default_categories(lex))
+    for cid, s in scores.items():
+        threshold = lex.subs[cid].threshold if cid in lex.subs else lex.tops[cid]
+        cats[cid] = build(CategoryScore, {"score": round(s, 4), "label": s >= threshold})
+    evidence = []
+    if scores:
+        used = _context_used(lex, scores)
+        for gids, a, b, exact in sorted(hits, key=lambda h: (h[1], h[2], h[0])):
+            for gid in gids:
+                cat = lex.groups[gid].category
+                if cat not in scores and gid not in used:
+                    continue
+                signal = gid if exact else gid + "~pinyin"
+                evidence.append(
+                    build(Span, {"category": cat, "start": a, "end": b, "text": post[a:b], "signal": signal})
+                )
+    note = f"screened the first {MAX_CHARS} of {len(text)} characters" if truncated else None
+    return build(
+        ScreenResult,
+        {
+            "categories": cats,
+            "evidence": evidence,
+            "screener": "lexicon",
+            "truncated": truncated,
+            "note": note,
+        },
+    )
+
+
+def _default_categories(lex: Lexicon) -> dict[str, CategoryScore]:
+    """Shared, frozen score objects of the categories that matched nothing (built once)."""
+    cached = _DEFAULTS.get(id(lex))
+    if cached is None:
+        cached = {}
+        base = default_scores(lex)
+        for cid, s in sorted(base.items(), key=lambda kv: _order().get(kv[0], (len(_order()), kv[0]))):
+            threshold = lex.subs[cid].threshold if cid in lex.subs else lex.tops[cid]
+            cached[cid] = CategoryScore(score=round(s, 4), label=s >= threshold)
+        _DEFAULTS[id(lex)] = cached
+    return cached
+
+
+_DEFAULTS: dict[int, dict[str, CategoryScore]] = {}
+
+
+@functools.cache
+def _order() -> dict[str, tuple[int, str]]:
+    """Output order of the categories: that of data/categories.yaml."""
+    from hegui.governance.categories import load_categories
+
+    return {c.id: (i, c.id) for i, c in enumerate(load_categories())}
+
+
+def _context_used(lex: Lexicon, scores: dict[str, float]) -> set[str]:
+    """The shared context groups that the matched subcategories weigh (their evidence is shown)."""
+    used: set[str] = set()
+    for sid in scores:
+        used |= lex.sub_context.get(sid, frozenset())
+    return used
+
+
+@functools.cache
+def _plugins() -> dict[str, Screener]:
+    found: dict[str, Screener] = {}
+    for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+        try:
+            obj = ep.load()
+        except Exception:  # noqa: BLE001 - a broken plug-in must not break the built-in screener
+            continue
+        fn = getattr(obj, "screen", obj)
+        if callable(fn):
+            found[ep.name] = fn
+    return found
+
+
+def available_screeners() -> list[str]:
+    return ["lexicon", *sorted(n for n in _plugins() if n != "lexicon")]
+
+
+def get_screener(screener: str | Screener | None = None) -> Screener:
+    if screener is None or screener == "lexicon":
+        return lexicon_screener
+    if callable(screener):
+        return screener
+    try:
+        return _plugins()[screener]
+    except KeyError:
+        raise ValueError(
+            f"unknown screener {screener!r}; available: {', '.join(available_screeners())}"
+        ) from None
+
+
+def screen(text: str, *, screener: str | Screener | None = None) -> ScreenResult:
+    """Scores per category (top levels and subcategories) and the evidence spans of ``text``."""
+    return get_screener(screener)(text)
+
+
+def screen_many(texts: Iterable[str], *, screener: str | Screener | None = None) -> Iterator[ScreenResult]:
+    fn = get_screener(screener)
+    for text in texts:
+        yield fn(text)

@@ -1,0 +1,297 @@
+"""The screening lexicon: signal groups per category, loaded from ``data/screen/*.yaml``, compiled
+into two trie matchers (character view and pinyin view) plus one regular expression of patterns.
+
+A file holds ``groups`` shared by every category (``context.yaml``: commerce intent, contact lures,
+cloud links, warning and medical contexts) or one top-level category's ``subcategories``, each with
+its bias, the weights of the shared groups, the combinations that count, and its own groups::
+
+    subcategories:
+      prohibited_goods.tobacco:
+        bias: -4.0
+        context: {warn: -3.0}          # a shared group's weight for this subcategory
+        combos: [[item, commerce, 2.5]] # both present: add 2.5
+        groups:
+          item: {w: 1.5, why: "...", terms: [电子烟, 烟弹], patterns: []}
+
+A term is written naturally and normalised like the posts; a term with two or more Chinese
+characters (or one and a letter: ``加v``) also matches through its pinyin (homophones, typed pinyin)
+unless its group says ``pinyin: false``; terms of negative groups never do (``约跑`` must not cancel
+``约炮``). Patterns (Python regular expressions on the character view, ASCII digits as ``[0-9]``)
+must be linear: no nested quantifiers. Extra files (``load_lexicon(extra=...)``) add categories.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
+
+from hegui.governance.screen.normalise import FILL, term_key, term_pinyin, trie_regex
+
+CONTEXT = "context"
+_YamlLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class GroupSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    w: float = 0.0
+    why: str
+    pinyin: bool = True
+    terms: list[str] = Field(default_factory=list)
+    patterns: list[str] = Field(default_factory=list)
+
+
+class SubSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    bias: float = -4.0
+    threshold: float | None = None
+    context: dict[str, float] = Field(default_factory=dict)
+    combos: list[tuple[str, str, float]] = Field(default_factory=list)
+    groups: dict[str, GroupSpec] = Field(default_factory=dict)
+
+
+class FileSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    category: str | None = None
+    threshold: float = 0.5
+    groups: dict[str, GroupSpec] = Field(default_factory=dict)  # shared (context.yaml)
+    subcategories: dict[str, SubSpec] = Field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Group:
+    id: str  # "porn.vulgar/explicit" or "context/lure"
+    category: str  # owning category id, or "context"
+    name: str
+    w: float
+    why: str
+
+
+@dataclass(slots=True)
+class Sub:
+    id: str
+    top: str
+    bias: float
+    threshold: float
+    context: dict[str, float]
+    combos: list[tuple[str, str, float]]
+    groups: list[str]  # group names
+    own: list[tuple[str, str, float]] = field(default_factory=list)  # (group id, name, weight)
+
+
+def first_chars(pattern: str) -> set[str] | None:
+    """The characters a match of ``pattern`` can begin with, or None when that is not simple to
+    tell (then the patterns run on every post). Used to skip the patterns on posts without any."""
+    try:
+        from re import _constants as c
+        from re import _parser as p
+
+        found, _ = _firsts(list(p.parse(pattern)), c)
+    except Exception:  # noqa: BLE001 - a private API: any surprise only disables the shortcut
+        return None
+    return found
+
+
+def _firsts(items: list, c: Any) -> tuple[set[str] | None, bool]:  # (first characters, may be empty)
+    out: set[str] = set()
+    for op, av in items:
+        if op is c.LITERAL:
+            return out | {chr(av)}, False
+        if op is c.IN:
+            for o, a in av:
+                if o is c.LITERAL:
+                    out.add(chr(a))
+                elif o is c.RANGE and a[1] - a[0] < 256:
+                    out |= {chr(x) for x in range(a[0], a[1] + 1)}
+                else:
+                    return None, False
+            return out, False
+        if op in (c.ASSERT, c.ASSERT_NOT, c.AT):
+            continue
+        if op is c.SUBPATTERN:
+            f, empty = _firsts(list(av[-1]), c)
+        elif op is c.BRANCH:
+            f, empty = set(), False
+            for alt in av[1]:
+                g, e = _firsts(list(alt), c)
+                if g is None:
+                    return None, False
+                f, empty = f | g, empty or e
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT):
+            f, empty = _firsts(list(av[2]), c)
+            empty = empty or av[0] == 0
+        else:
+            return None, False
+        if f is None:
+            return None, False
+        out |= f
+        if not empty:
+            return out, False
+    return out, True
+
+
+class TrieMatcher:
+    """Every (start, longest word) of a word list in a text, overlaps included: a character-class
+    search finds the next position where a word can start, then the trie of the words beginning
+    with that character is tried there (one small regex per first character, so a position costs
+    one dictionary lookup, not a try of every branch)."""
+
+    __slots__ = ("first", "tries")
+
+    def __init__(self, words: list[str], gap: str = "") -> None:
+        by_first: dict[str, list[str]] = {}
+        for w in words:
+            by_first.setdefault(w[0], []).append(w)
+        chars = "".join(re.escape(c) for c in sorted(by_first))
+        self.first = re.compile(f"[{chars}]" if chars else "(?!)")
+        self.tries = {c: re.compile(trie_regex(ws, gap)) for c, ws in by_first.items()}
+
+    def find(self, text: str) -> list[tuple[int, str]]:
+        tries, out = self.tries, []
+        for m in self.first.finditer(text):  # single characters: every candidate start
+            s = m.start()
+            hit = tries[m.group()].match(text, s)
+            if hit is not None:
+                out.append((s, hit.group()))
+        return out
+
+
+@dataclass(slots=True)
+class Lexicon:
+    groups: dict[str, Group]
+    subs: dict[str, Sub]
+    tops: dict[str, float]  # top-level id -> threshold
+    char_re: TrieMatcher | None
+    char_terms: dict[str, list[str]]  # character-view key -> group ids
+    py_re: TrieMatcher | None
+    py_terms: dict[str, list[str]]  # pinyin key -> group ids
+    pattern_re: re.Pattern[str] | None
+    pattern_first: re.Pattern[str] | None  # where a pattern can begin (None: anywhere)
+    pattern_groups: dict[str, tuple[str, ...]] = field(default_factory=dict)  # regex group name -> ids
+    # a matched character-view word -> (length, group ids, has ASCII letter at an edge) for the word
+    # and each of its prefixes that is itself a term, longest first
+    char_index: dict[str, list[tuple[int, tuple[str, ...], bool]]] = field(default_factory=dict)
+    group_sub: dict[str, str] = field(default_factory=dict)  # own group id -> subcategory id
+    members: dict[str, list[str]] = field(default_factory=dict)  # top level -> its subcategory ids
+    sub_context: dict[str, frozenset[str]] = field(default_factory=dict)  # context group ids it weighs
+    defaults: dict[str, float] = field(default_factory=dict)  # scores when nothing matched (filled lazily)
+
+
+def _latin(c: str) -> bool:
+    return "a" <= c <= "z" or "0" <= c <= "9"
+
+
+def _index(terms: dict[str, list[str]]) -> dict[str, list[tuple[int, tuple[str, ...], bool]]]:
+    out = {}
+    for word in terms:
+        out[word] = [
+            (k, tuple(terms[word[:k]]), _latin(word[0]) or _latin(word[k - 1]))
+            for k in range(len(word), 0, -1)
+            if word[:k] in terms
+        ]
+    return out
+
+
+def _files(extra: tuple[str, ...]) -> list[tuple[str, str]]:
+    folder = resources.files("hegui.governance").joinpath("data", "screen")
+    out = [
+        (p.name, p.read_text("utf-8"))
+        for p in sorted(folder.iterdir(), key=lambda p: p.name)
+        if p.name.endswith(".yaml")
+    ]
+    out.extend((str(p), Path(p).read_text("utf-8")) for p in extra)
+    return out
+
+
+def build(specs: list[tuple[str, FileSpec]]) -> Lexicon:
+    groups: dict[str, Group] = {}
+    subs: dict[str, Sub] = {}
+    tops: dict[str, float] = {}
+    char_terms: dict[str, list[str]] = {}
+    py_terms: dict[str, list[str]] = {}
+    patterns: list[tuple[str, str]] = []
+
+    def add(gid: str, category: str, name: str, spec: GroupSpec) -> None:
+        groups[gid] = Group(gid, category, name, spec.w, spec.why)
+        for term in spec.terms:
+            key = term_key(term)
+            if not key:
+                continue
+            char_terms.setdefault(key, []).append(gid)
+            cjk = sum(1 for c in key if "\u4e00" <= c <= "\u9fff")
+            if spec.pinyin and spec.w >= 0 and (cjk >= 2 or (cjk and len(key) >= 2)):
+                py_terms.setdefault(term_pinyin(key), []).append(gid)
+        patterns.extend((gid, p) for p in spec.patterns)
+
+    for _name, fs in specs:
+        for gname, g in fs.groups.items():
+            add(f"{CONTEXT}/{gname}", CONTEXT, gname, g)
+        if fs.category:
+            tops[fs.category] = fs.threshold
+        for sid, ss in fs.subcategories.items():
+            top = sid.split(".", 1)[0]
+            tops.setdefault(top, fs.threshold)
+            subs[sid] = Sub(
+                sid,
+                top,
+                ss.bias,
+                ss.threshold if ss.threshold is not None else tops[top],
+                ss.context,
+                ss.combos,
+                list(ss.groups),
+                [(f"{sid}/{name}", name, g.w) for name, g in ss.groups.items()],
+            )
+            for gname, g in ss.groups.items():
+                add(f"{sid}/{gname}", sid, gname, g)
+    pattern_groups = {f"p{i}": (gid,) for i, (gid, _) in enumerate(patterns)}
+    pattern_src = "|".join(f"(?P<p{i}>{p})" for i, (_, p) in enumerate(patterns))
+    return Lexicon(
+        groups=groups,
+        subs=subs,
+        tops=tops,
+        char_re=TrieMatcher(list(char_terms)) if char_terms else None,
+        char_terms=char_terms,
+        py_re=TrieMatcher(list(py_terms), gap=re.escape(FILL) + "*") if py_terms else None,
+        py_terms=py_terms,
+        pattern_re=re.compile(pattern_src) if patterns else None,
+        pattern_first=_first_class([p for _, p in patterns]),
+        pattern_groups=pattern_groups,
+        char_index=_index(char_terms),
+        group_sub={gid: g.category for gid, g in groups.items() if g.category != CONTEXT and g.w > 0},
+        members={top: [sid for sid, sub in subs.items() if sub.top == top] for top in tops},
+        sub_context={
+            sid: frozenset(f"{CONTEXT}/{n}" for n in {*sub.context, *(x for c in sub.combos for x in c[:2])})
+            for sid, sub in subs.items()
+        },
+    )
+
+
+def _first_class(patterns: list[str]) -> re.Pattern[str] | None:
+    chars: set[str] = set()
+    for p in patterns:
+        f = first_chars(p)
+        if not f:
+            return None
+        chars |= f
+    return re.compile("[" + "".join(re.escape(ch) for ch in sorted(chars)) + "]") if chars else None
+
+
+@functools.cache
+def load_lexicon(extra: tuple[str, ...] = ()) -> Lexicon:
+    """The packaged lexicon, plus ``extra`` YAML files (same format) for configured categories."""
+    specs = []
+    for name, text in _files(extra):
+        try:
+            specs.append((name, FileSpec.model_validate(yaml.load(text, Loader=_YamlLoader) or {})))
+        except (yaml.YAMLError, ValueError) as exc:
+            raise ValueError(f"screening lexicon {name}: {exc}") from exc
+    return build(specs)

@@ -1,0 +1,142 @@
+"""Turn the lexicon's matches into a 0..1 score per category.
+
+For each subcategory: ``logit = bias + Σ own group weights + Σ shared-context weights + Σ combos``,
+``score = 1 / (1 + e^-logit)``. An own group counts once (a pinyin-only match counts
+``PINYIN_FACTOR`` of its weight: a homophone is weaker evidence than the word itself), plus
+``EXTRA_TERM`` for each further distinct term of the group (at most ``MAX_EXTRA``). Shared context
+groups (commerce intent, contact lures, cloud links, warnings, medical context) only count for a
+subcategory that has at least one of its own positive groups matched: a WeChat ID alone is not a
+category. A top-level score is the highest of its subcategories'. Deterministic: no randomness.
+"""
+
+from __future__ import annotations
+
+import math
+
+from hegui.governance.screen.lexicon import CONTEXT, Lexicon
+from hegui.governance.screen.normalise import FILL, Normalised, ascii_class
+
+PINYIN_FACTOR = 0.85
+EXTRA_TERM = 0.4
+MAX_EXTRA = 2
+EXTRA_CONTEXT = 0.25
+
+Hit = tuple[tuple[str, ...], int, int, bool]  # group ids, original start, original end, exact
+
+
+BREAKS = frozenset("，。！？；、,.!?;\n")
+
+
+def _latin_edge(o: str, start: int, end: int) -> bool:
+    """True when a match that begins or ends with an ASCII letter (digit) touches another letter
+    (digit) in the original: ``av`` in ``java``, ``91`` in ``4916``."""
+    if start > 0:
+        c = ascii_class(o[start])
+        if c and c == ascii_class(o[start - 1]):
+            return True
+    if end < len(o):
+        c = ascii_class(o[end - 1])
+        return bool(c) and c == ascii_class(o[end])
+    return False
+
+
+def find_hits(lex: Lexicon, n: Normalised) -> list[Hit]:
+    hits: list[Hit] = []
+    exact: dict[tuple[int, int], tuple[str, ...]] = {}
+    found: set[str] = set()  # groups matched exactly somewhere
+    text, o = n.text, n.original
+    offsets = n.offsets
+    if lex.char_re is not None:
+        index = lex.char_index
+        for s, word in lex.char_re.find(text):
+            for k, gids, latin in index[word]:
+                a, b = (s, s + k) if offsets is None else (offsets[s], offsets[s + k - 1] + 1)
+                if latin and _latin_edge(o, a, b):
+                    continue
+                hits.append((gids, a, b, True))
+                exact[a, b] = exact.get((a, b), ()) + gids
+                found.update(gids)
+    if lex.py_re is not None and text:
+        pyterms = lex.py_terms
+        py = n.pinyin()
+        for start, word in lex.py_re.find(py):
+            end = start + len(word)
+            gids = pyterms[word.replace(FILL, "")] if FILL in word else pyterms[word]
+            if found.issuperset(gids):
+                continue  # every group of this reading already matched as written
+            while end < len(py) and py[end] == FILL:
+                end += 1  # the rest of the last typed syllable
+            a, b = n.span(start, end)
+            if _latin_edge(o, a, b) or not BREAKS.isdisjoint(o[a:b]):
+                continue  # a homophone is written in one piece, not across a comma
+            have = exact.get((a, b), ())
+            gids = tuple(g for g in gids if g not in have)
+            if gids:
+                hits.append((gids, a, b, False))
+    first = lex.pattern_first.search(text) if lex.pattern_first is not None else None
+    if lex.pattern_re is not None and (first is not None or lex.pattern_first is None):
+        for m in lex.pattern_re.finditer(text, first.start() if first is not None else 0):
+            if m.end() > m.start() and m.lastgroup:
+                a, b = n.span(m.start(), m.end())
+                hits.append((lex.pattern_groups[m.lastgroup], a, b, True))
+    return hits
+
+
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, x))))
+
+
+def score_hits(lex: Lexicon, hits: list[Hit], original: str) -> dict[str, float]:
+    """Scores of the subcategories that had one of their own positive groups matched, and of their
+    top levels (the others keep their bias score: ``default_scores``)."""
+    group_sub = lex.group_sub
+    touched = {group_sub[g] for h in hits for g in h[0] if g in group_sub}
+    if not touched:
+        return {}
+    by_group: dict[str, list] = {}  # group id -> [exact?, distinct matched texts]
+    for gids, a, b, ex in hits:
+        for gid in gids:
+            got = by_group.get(gid)
+            if got is None:
+                by_group[gid] = [ex, {original[a:b]}]
+            else:
+                got[1].add(original[a:b])
+                got[0] = got[0] or ex
+    groups = lex.groups
+    context = {groups[g].name: len(got[1]) for g, got in by_group.items() if groups[g].category == CONTEXT}
+    scores: dict[str, float] = {}
+    for sid in touched:
+        sub = lex.subs[sid]
+        present = set(context)
+        logit = sub.bias
+        for gid, name, w in sub.own:
+            got = by_group.get(gid)
+            if got is None:
+                continue
+            present.add(name)
+            if w > 0:
+                logit += (w if got[0] else w * PINYIN_FACTOR) + EXTRA_TERM * min(MAX_EXTRA, len(got[1]) - 1)
+            else:
+                logit += w
+        for name, w in sub.context.items():
+            n = context.get(name)
+            if n:  # several warning words weigh more than one (a positive context counts once)
+                logit += w * (1 + EXTRA_CONTEXT * min(MAX_EXTRA, n - 1)) if w < 0 else w
+        for a, b, w in sub.combos:
+            if a in present and b in present:
+                logit += w
+        scores[sid] = _sigmoid(logit)
+    base = default_scores(lex)
+    for top in {lex.subs[sid].top for sid in touched}:
+        scores[top] = max(scores.get(sid, base[sid]) for sid in lex.members[top])
+    return scores
+
+
+def default_scores(lex: Lexicon) -> dict[str, float]:
+    """Every category's score when nothing of its own matched (its bias), cached on the lexicon."""
+    cached = lex.defaults
+    if not cached:
+        cached.update({sid: _sigmoid(sub.bias) for sid, sub in lex.subs.items()})
+        for top in lex.tops:
+            cached[top] = max((cached[s] for s, sub in lex.subs.items() if sub.top == top), default=0.0)
+    return cached
