@@ -103,6 +103,21 @@ def test_labelled_posts(name: str) -> None:
     assert len({r["text"] for r in rows}) == len(rows)
 
 
+def test_independent_set() -> None:
+    """Written by someone who never saw the screener (see benchmarks/README.md): well-formed,
+    every category and trick ("mixed": several at once) present, benign look-alikes, no duplicates."""
+    rows = [json.loads(line) for line in (DATA / "posts_independent.jsonl").read_text("utf-8").splitlines()]
+    tops = {c for c in FIXED if "." not in c}
+    for row in rows:
+        assert set(row) == {"text", "labels", "trick", "benign_lookalike"}
+        assert set(row["labels"]) <= tops and row["trick"] in TRICKS | {"mixed"}
+        assert not (row["benign_lookalike"] and row["labels"])
+    assert {c for r in rows for c in r["labels"]} == tops
+    assert {r["trick"] for r in rows} == TRICKS | {"mixed"}
+    assert sum(r["benign_lookalike"] for r in rows) >= 100 and len(rows) >= 500
+    assert len({r["text"] for r in rows}) == len(rows)
+
+
 def test_test_set_is_not_a_copy_of_the_dev_set() -> None:
     dev = {json.loads(line)["text"] for line in (DATA / "posts_dev.jsonl").read_text("utf-8").splitlines()}
     test = {json.loads(line)["text"] for line in (DATA / "posts_test.jsonl").read_text("utf-8").splitlines()}
