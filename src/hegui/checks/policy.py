@@ -11,20 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from hegui.checks import evidence as ev
+from hegui.checks.legal import APP_6_5, APP_6_6, M164_COLLECT, PIPL_7, PIPL_17, PIPL_23, RD_2_1, RD_2_3
 from hegui.checks.model import Evidence, Finding, Severity, Text
-from hegui.checks.policy_basis import (
-    APP_6_5,
-    APP_6_6,
-    M164_COLLECT,
-    PIPL_7,
-    PIPL_17,
-    PIPL_23,
-    RD_2_1,
-    RD_2_3,
-    confidence_for,
-    policy_evidence,
-    weak,
-)
+from hegui.checks.policy_basis import confidence_for, policy_evidence, weak
 from hegui.checks.registry import rule
 from hegui.facts.model import DetectedSdk, Facts
 from hegui.knowledge import permissions

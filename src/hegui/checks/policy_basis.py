@@ -2,44 +2,28 @@
 
 from __future__ import annotations
 
+from hegui.checks.legal import (
+    PIPL_14_RECONSENT,
+    PIPL_15,
+    PIPL_17,
+    PIPL_23,
+    PIPL_31,
+    PIPL_45,
+    PIPL_46,
+    PIPL_47,
+    PIPL_50,
+    PISS_5_5,
+    RD_2_1,
+    RD_2_2,
+    RD_3_8,
+    RD_6_1,
+    RD_6_3,
+    RD_6_5,
+)
 from hegui.checks.model import Confidence, Evidence, LegalBasis
 from hegui.facts.model import Facts
 
-
-def _b(law: str, article: str, note: str) -> LegalBasis:
-    return LegalBasis(law=law, article=article, note=note)
-
-
-PIPL_7 = _b("PIPL", "第七条", "公开个人信息处理规则，明示处理的目的、方式和范围")
-PIPL_14 = _b("PIPL", "第十四条", "处理目的、方式和种类发生变更的，应当重新取得个人同意")
-PIPL_15 = _b("PIPL", "第十五条", "个人有权撤回同意，处理者应当提供便捷的撤回同意的方式")
-PIPL_17 = _b(
-    "PIPL",
-    "第十七条",
-    "处理前告知处理者名称和联系方式、处理目的和方式、个人信息种类、保存期限、行使权利的方式和程序",
-)
-PIPL_23 = _b("PIPL", "第二十三条", "向其他处理者提供个人信息的，应告知接收方名称、处理目的、方式和种类")
-PIPL_31 = _b("PIPL", "第三十一条", "处理不满十四周岁未成年人个人信息的，应制定专门的个人信息处理规则")
-PIPL_45 = _b("PIPL", "第四十五条", "个人有权查阅、复制其个人信息")
-PIPL_46 = _b("PIPL", "第四十六条", "个人有权请求更正、补充其个人信息")
-PIPL_47 = _b("PIPL", "第四十七条", "个人有权请求删除其个人信息")
-PIPL_50 = _b("PIPL", "第五十条", "建立便捷的个人行使权利的申请受理和处理机制")
-RD_1_1 = _b("认定方法", "一、1", "在App中没有隐私政策，或者隐私政策中没有收集使用个人信息规则")
-RD_2_1 = _b(
-    "认定方法",
-    "二、1",
-    "未逐一列出App（包括委托的第三方或嵌入的第三方代码、插件）收集使用个人信息的目的、方式、范围",
-)
-RD_2_2 = _b("认定方法", "二、2", "收集使用个人信息的目的、方式、范围发生变化时，未以适当方式通知用户")
-RD_2_3 = _b("认定方法", "二、3", "申请打开可收集个人信息的权限时，未同步告知用户其目的")
-RD_3_8 = _b("认定方法", "三、8", "未向用户提供撤回同意收集个人信息的途径、方式")
-RD_6_1 = _b("认定方法", "六、1", "未提供有效的更正、删除个人信息及注销用户账号功能")
-RD_6_3 = _b("认定方法", "六、3", "未在承诺时限内（不超过15个工作日）响应更正、删除、注销请求")
-RD_6_5 = _b("认定方法", "六、5", "未建立并公布个人信息安全投诉、举报渠道")
-M164_COLLECT = _b("164号文", "违规收集个人信息", "APP、SDK未告知收集个人信息的目的、方式和范围")
-APP_6_5 = _b("GB/T 41391-2022", "6.5", "系统权限")
-APP_6_6 = _b("GB/T 41391-2022", "6.6", "第三方收集管理")
-PISS_5_5 = _b("GB/T 35273-2020", "5.5", "个人信息保护政策应包含的内容（附录D）")
+# the privacy-policy rules' citations live with all the others in checks/legal.py
 
 # The elements every policy needs (HG-POL-006), each with its legal basis. Elements of
 # model.ELEMENTS not listed are conditional (cross-border transfer, personalised recommendation,
@@ -61,7 +45,7 @@ REQUIRED_ELEMENTS: dict[str, list[LegalBasis]] = {
     "complaint_channel": [RD_6_5, PIPL_50],
     "response_time": [RD_6_3],
     "minors": [PIPL_31],
-    "policy_updates": [RD_2_2, PIPL_14],
+    "policy_updates": [RD_2_2, PIPL_14_RECONSENT],
     "effective_date": [PISS_5_5],
 }
 

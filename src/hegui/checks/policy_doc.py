@@ -7,12 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from hegui.checks.legal import PIPL_17, RD_1_1
 from hegui.checks.model import Evidence, Finding, Severity, Text
 from hegui.checks.policy_basis import (
     ALL_ELEMENT_BASES,
     ELEMENT_ADVICE,
-    PIPL_17,
-    RD_1_1,
     REQUIRED_ELEMENTS,
     confidence_for,
     policy_evidence,

@@ -21,6 +21,7 @@ from typing import Literal
 
 from hegui.apk.archive import Apk
 from hegui.facts.model import AnalysisNote, PolicySource
+from hegui.policy.load import decode_text, is_binary
 from hegui.policy.model import PolicyAnalysis
 
 MAX_POLICY_BYTES = 2 << 20  # a real policy is < 1 MB
@@ -58,19 +59,7 @@ def _kind(name: str) -> Literal["asset", "raw"]:
 
 def decode(data: bytes) -> str | None:
     """Text of a candidate file, or None for binary content (NUL bytes that are not UTF-16)."""
-    for bom, enc in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
-        if data.startswith(bom):
-            return data.decode(enc, errors="replace")
-    if b"\x00" in data[:8192]:
-        return None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("gb18030")
-    except UnicodeDecodeError:
-        return data.decode("utf-8", errors="replace")
+    return None if is_binary(data) else decode_text(data, [])
 
 
 def _name_score(name: str) -> tuple[int, str]:

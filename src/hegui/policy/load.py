@@ -42,13 +42,16 @@ class PolicyDocument:
         return self.text[b.start : b.end]
 
 
-def _decode(data: bytes, warnings: list[str]) -> str:
-    if data.startswith(b"%PDF"):
-        raise PolicyError("PDF policies are not supported: save the policy as text or HTML")
+def is_binary(data: bytes) -> bool:
+    """NUL bytes near the start that are not UTF-16 text (which starts with a byte-order mark)."""
     head = data[:8192]
-    if b"\x00" in head and not (head.startswith((b"\xff\xfe", b"\xfe\xff"))):
-        raise PolicyError("binary file: expected an HTML, Markdown or text privacy policy")
-    for bom, enc in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
+    return b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff"))
+
+
+def decode_text(data: bytes, warnings: list[str]) -> str:
+    """Text of policy bytes: a byte-order mark, else UTF-8, else GB18030, else UTF-8 with the
+    undecodable bytes replaced (said in ``warnings``)."""
+    for bom, enc in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
         if data.startswith(bom):
             return data.decode(enc, errors="replace")
     try:
@@ -60,6 +63,14 @@ def _decode(data: bytes, warnings: list[str]) -> str:
     except UnicodeDecodeError:
         warnings.append("encoding: neither UTF-8 nor GB18030; undecodable bytes were replaced")
         return data.decode("utf-8", errors="replace")
+
+
+def _decode(data: bytes, warnings: list[str]) -> str:
+    if data.startswith(b"%PDF"):
+        raise PolicyError("PDF policies are not supported: save the policy as text or HTML")
+    if is_binary(data):
+        raise PolicyError("binary file: expected an HTML, Markdown or text privacy policy")
+    return decode_text(data, warnings)
 
 
 def detect_format(name: str, text: str) -> Format:
