@@ -130,15 +130,19 @@ def test_appeal_through_the_api(gapi) -> None:
         ).status_code
         == 403
     )
+    own = gapi.post(  # the moderator who decided does not review the appeal against it
+        f"{G}/appeals/{appeal_id}/resolve", "moderator", json={"resolution": "upheld", "reason": "x"}
+    )
+    assert own.status_code == 403 and "another moderator" in own.json()["error"]["message"]
     r = gapi.post(
         f"{G}/appeals/{appeal_id}/resolve",
-        "moderator",
+        "moderator2",
         json={"resolution": "overturned", "reason": "复核撤销"},
     )
     assert r.status_code == 200 and r.json()["status"] == "overturned"
     assert (
         gapi.post(
-            f"{G}/appeals/{appeal_id}/resolve", "moderator", json={"resolution": "upheld", "reason": "x"}
+            f"{G}/appeals/{appeal_id}/resolve", "moderator2", json={"resolution": "upheld", "reason": "x"}
         ).status_code
         == 409
     )

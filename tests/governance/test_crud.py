@@ -159,8 +159,12 @@ def test_upheld_appeal_keeps_sanction(db, users) -> None:
         db, case_id=complain(db).case_id, actor_id=users["moderator"], decision=violation(), now=T0
     )
     a = crud.appeals.file_appeal(db, decision_id=d.id, text="不服", filed_by=None, now=T0)
+    with pytest.raises(PermissionDeniedError, match="another moderator"):  # not the one who decided
+        crud.appeals.resolve_appeal(
+            db, appeal_id=a.id, actor_id=users["moderator"], resolution="upheld", reason="维持"
+        )
     crud.appeals.resolve_appeal(
-        db, appeal_id=a.id, actor_id=users["moderator"], resolution="upheld", reason="维持"
+        db, appeal_id=a.id, actor_id=users["moderator2"], resolution="upheld", reason="维持"
     )
     assert all(s.lifted_at is None for s in crud.cases.sanctions_of_decision(db, decision_id=d.id))
 

@@ -178,9 +178,10 @@ def test_appeal_recorded_and_overturned_on_the_case_page(web) -> None:
     page = mod.get(url).text
     assert "申诉中" in page and "用户申诉：误判" in page
     appeal_id = re.search(r"/appeals/(\d+)/resolve", page).group(1)
-    r = _post(
-        mod, f"{url}/appeals/{appeal_id}/resolve", {"resolution": "overturned", "reason": "复核撤销"}, url
-    )
+    form = {"resolution": "overturned", "reason": "复核撤销"}
+    assert _post(mod, f"{url}/appeals/{appeal_id}/resolve", form, url).status_code == 403  # decided it
+    adm = web.as_role("admin")  # another reviewer (an admin may review any appeal)
+    r = _post(adm, f"{url}/appeals/{appeal_id}/resolve", form, url)
     assert r.status_code == 303
     page = mod.get(url).text
     assert "已撤销" in page and "gov.appeal.resolve" in page

@@ -16,7 +16,7 @@ from hegui.governance.models import GovAppeal, GovDecision
 from hegui.service.crud import audit
 from hegui.service.crud._common import get_or_404
 from hegui.service.db.models import utcnow
-from hegui.service.errors import InvalidInputError, StateError
+from hegui.service.errors import InvalidInputError, PermissionDeniedError, StateError
 
 MAX_TEXT = 2000
 RESOLUTIONS = ("upheld", "overturned")
@@ -73,7 +73,7 @@ def resolve_appeal(
     reason: str,
     now: datetime | None = None,
 ) -> GovAppeal:
-    check_decider(session, actor_id)
+    resolver = check_decider(session, actor_id)
     now = now or utcnow()
     if resolution not in RESOLUTIONS:
         raise InvalidInputError("resolution must be upheld or overturned")
@@ -83,6 +83,11 @@ def resolve_appeal(
         raise StateError(f"appeal {appeal_id} was resolved already ({appeal.status})")
     decision = session.get(GovDecision, appeal.decision_id)
     assert decision is not None
+    if decision.decided_by == actor_id and resolver.role != "admin":
+        raise PermissionDeniedError(
+            "an appeal is resolved by another moderator than the one who decided the case",
+            zh="申诉须由作出原处理决定以外的审核员复核",
+        )
     case = cases.get_case(session, decision.case_id)
     appeal.status, appeal.resolved_by, appeal.resolved_at, appeal.resolution = (
         resolution,
