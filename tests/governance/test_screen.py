@@ -131,6 +131,39 @@ def test_latin_terms_need_word_edges() -> None:
     assert not result.evidence
 
 
+def test_meaningful_emoji_are_read_in_the_original() -> None:
+    # normalisation drops emoji; the few that carry meaning (❄ 🚬 🔞) are lexicon terms matched in the original
+    text = "❄️冰到货，同城面交"
+    result = screen(text)
+    assert "prohibited_goods" in result.labels()
+    assert any(s.text == "❄" for s in result.evidence)
+    assert_spans_index_original(text, result)
+
+
+def test_short_homophones_keep_a_character_and_handles_are_not_words() -> None:
+    # 机是 reads ji shi like 技师, but shares no character with it: chance, not evasion
+    assert not [s for s in screen("检查一下手机是否拦截了短信").evidence if s.signal.endswith("~pinyin")]
+    # typed pinyin inside a contact handle (xiaomei39285) is not the word 小妹
+    result = screen("二手手机出售 微信xiaomei39285")
+    assert result.labels() == [] and not [s for s in result.evidence if s.category.startswith("porn")]
+    assert "porn" in labels("约泡，妹子多")  # one character kept: still a homophone
+
+
+SCAMS = [
+    "我是你领导，在开会不方便接电话，先转两万到这个账户",  # 冒充领导
+    "您好，我是京东客服，您的白条需要注销，请下载会议软件屏幕共享",  # 冒充客服
+    "恭喜你成为幸运用户，点击链接领取奖品，需先交299运费",  # 虚假中奖
+    "居家兼职手机打字员，日结三百，先交98元押金",  # 兼职押金
+    "无视征信，当天下款，先交保证金",  # 贷款先交费
+    "导师带单炒币，日收益10%，稳赚不亏",  # 虚假投资
+]
+
+
+@pytest.mark.parametrize("text", SCAMS)
+def test_scam_scripts_are_fraud(text: str) -> None:
+    assert "fraud" in labels(text)
+
+
 # -- benign look-alikes ----------------------------------------------------------------------------
 
 BENIGN = [
@@ -154,6 +187,12 @@ BENIGN = [
     "考研资料整理好了 链接: https://pan.baidu.com/s/1abc 提取码 x8k2",
     "这个接口的秘钥放在哪里？",
     "今天天气真好，去公园散步了",
+    "淘宝客服说退款三天到账，等等看吧",
+    "银行提醒：不要把验证码告诉任何人，官方不会索要",
+    "女儿今天跳舞比赛拿了第一名",
+    "孩子偷偷给主播打赏了两千，平台能退吗",
+    "周末和家人打麻将，冰美式真好喝",
+    "军事博物馆里看到了退役的枪炮",
 ]
 
 

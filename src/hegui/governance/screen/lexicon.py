@@ -16,8 +16,11 @@ its bias, the weights of the shared groups, the combinations that count, and its
 A term is written naturally and normalised like the posts; a term with two or more Chinese
 characters (or one and a letter: ``加v``) also matches through its pinyin (homophones, typed pinyin)
 unless its group says ``pinyin: false``; terms of negative groups never do (``约跑`` must not cancel
-``约炮``). Patterns (Python regular expressions on the character view, ASCII digits as ``[0-9]``)
-must be linear: no nested quantifiers. Extra files (``load_lexicon(extra=...)``) add categories.
+``约炮``); a homophone of a one- or two-character term must keep one of its characters (score.py).
+A term that is a single emoji or symbol (``❄``, ``🚬``, ``🔞``), which normalisation drops, is
+matched in the original post. Patterns (Python regular expressions on the character view, ASCII
+digits as ``[0-9]``) must be linear: no nested quantifiers. Extra files
+(``load_lexicon(extra=...)``) add categories.
 """
 
 from __future__ import annotations
@@ -145,7 +148,7 @@ class TrieMatcher:
     with that character is tried there (one small regex per first character, so a position costs
     one dictionary lookup, not a try of every branch)."""
 
-    __slots__ = ("first", "tries")
+    __slots__ = ("first", "match", "tries")
 
     def __init__(self, words: list[str], gap: str = "") -> None:
         by_first: dict[str, list[str]] = {}
@@ -154,12 +157,21 @@ class TrieMatcher:
         chars = "".join(re.escape(c) for c in sorted(by_first))
         self.first = re.compile(f"[{chars}]" if chars else "(?!)")
         self.tries = {c: re.compile(trie_regex(ws, gap)) for c, ws in by_first.items()}
+        self.match = {c: t.match for c, t in self.tries.items()}
 
     def find(self, text: str) -> list[tuple[int, str]]:
-        tries, out = self.tries, []
+        out = []
+        if len(text) <= 64:  # short posts: most characters can start a word, look each up
+            get = self.match.get
+            for s, c in enumerate(text):
+                f = get(c)
+                if f is not None and (hit := f(text, s)) is not None:
+                    out.append((s, hit.group()))
+            return out
+        match = self.match
         for m in self.first.finditer(text):  # single characters: every candidate start
             s = m.start()
-            hit = tries[m.group()].match(text, s)
+            hit = match[m.group()](text, s)
             if hit is not None:
                 out.append((s, hit.group()))
         return out
@@ -174,9 +186,13 @@ class Lexicon:
     char_terms: dict[str, list[str]]  # character-view key -> group ids
     py_re: TrieMatcher | None
     py_terms: dict[str, list[str]]  # pinyin key -> group ids
+    py_short: dict[str, tuple[tuple[str, str], ...]]  # pinyin of a 1-2 character term -> (term, group)
     pattern_re: re.Pattern[str] | None
     pattern_first: re.Pattern[str] | None  # where a pattern can begin (None: anywhere)
     pattern_groups: dict[str, tuple[str, ...]] = field(default_factory=dict)  # regex group name -> ids
+    # symbol terms (emoji such as ❄ 🚬 🔞, which normalisation drops): matched on the original text
+    symbol_re: re.Pattern[str] | None = None
+    symbol_terms: dict[str, tuple[str, ...]] = field(default_factory=dict)  # symbol -> group ids
     # a matched character-view word -> (length, group ids, has ASCII letter at an edge) for the word
     # and each of its prefixes that is itself a term, longest first
     char_index: dict[str, list[tuple[int, tuple[str, ...], bool]]] = field(default_factory=dict)
@@ -218,18 +234,25 @@ def build(specs: list[tuple[str, FileSpec]]) -> Lexicon:
     tops: dict[str, float] = {}
     char_terms: dict[str, list[str]] = {}
     py_terms: dict[str, list[str]] = {}
+    py_short: dict[str, list[tuple[str, str]]] = {}
     patterns: list[tuple[str, str]] = []
+    symbols: dict[str, list[str]] = {}
 
     def add(gid: str, category: str, name: str, spec: GroupSpec) -> None:
         groups[gid] = Group(gid, category, name, spec.w, spec.why)
         for term in spec.terms:
             key = term_key(term)
-            if not key:
+            if not key:  # an emoji or symbol: read in the original, where it still is
+                sym = term.replace("\ufe0f", "").replace("\ufe0e", "")
+                if len(sym) == 1:
+                    symbols.setdefault(sym, []).append(gid)
                 continue
             char_terms.setdefault(key, []).append(gid)
             cjk = sum(1 for c in key if "\u4e00" <= c <= "\u9fff")
             if spec.pinyin and spec.w >= 0 and (cjk >= 2 or (cjk and len(key) >= 2)):
                 py_terms.setdefault(term_pinyin(key), []).append(gid)
+                if len(key) <= 2:
+                    py_short.setdefault(term_pinyin(key), []).append((key, gid))
         patterns.extend((gid, p) for p in spec.patterns)
 
     for _name, fs in specs:
@@ -262,9 +285,12 @@ def build(specs: list[tuple[str, FileSpec]]) -> Lexicon:
         char_terms=char_terms,
         py_re=TrieMatcher(list(py_terms), gap=re.escape(FILL) + "*") if py_terms else None,
         py_terms=py_terms,
+        py_short={k: tuple(v) for k, v in py_short.items()},
         pattern_re=re.compile(pattern_src) if patterns else None,
         pattern_first=_first_class([p for _, p in patterns]),
         pattern_groups=pattern_groups,
+        symbol_re=re.compile("[" + "".join(re.escape(c) for c in sorted(symbols)) + "]") if symbols else None,
+        symbol_terms={c: tuple(g) for c, g in symbols.items()},
         char_index=_index(char_terms),
         group_sub={gid: g.category for gid, g in groups.items() if g.category != CONTEXT and g.w > 0},
         members={top: [sid for sid, sub in subs.items() if sub.top == top] for top in tops},

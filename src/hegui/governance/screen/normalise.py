@@ -196,6 +196,7 @@ def term_pinyin(key: str) -> str:
     return pinyin_view(key)
 
 
+@functools.lru_cache(maxsize=4096)
 def ascii_class(ch: str) -> str:
     """ "l" for a letter, "d" for a digit (after normalisation: Ｖ and ① count), else ""."""
     n = ch.translate(translate_table())

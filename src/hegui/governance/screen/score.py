@@ -20,6 +20,7 @@ PINYIN_FACTOR = 0.85
 EXTRA_TERM = 0.4
 MAX_EXTRA = 2
 EXTRA_CONTEXT = 0.25
+MAX_EXTRA_WARN = 4  # a long warning names many warning words: each weighs, up to twice the first
 
 Hit = tuple[tuple[str, ...], int, int, bool]  # group ids, original start, original end, exact
 
@@ -40,6 +41,23 @@ def _latin_edge(o: str, start: int, end: int) -> bool:
     return False
 
 
+def _kept(seg: str, terms: tuple[tuple[str, str], ...], gids: tuple[str, ...]) -> tuple[str, ...]:
+    """The groups of the short terms (two characters) read in ``seg`` that share a character with it
+    at the same place: with both characters swapped (有货 for 诱惑) a match is mostly chance."""
+    if any(c.isascii() for c in seg):
+        return gids  # typed pinyin mixed in: 约pao
+    ok = {g for t, g in terms if any(a == b for a, b in zip(t, seg, strict=False))}
+    return tuple(g for g in gids if g in ok)
+
+
+def _in_handle(o: str, start: int, end: int) -> bool:
+    """True when typed pinyin touches digits, as in a contact handle (``xiaomei25453``, ``lily520``):
+    an ID is not a word of the post."""
+    if end < len(o) and ascii_class(o[end - 1]) == "l" and ascii_class(o[end]) == "d":
+        return True
+    return start > 0 and ascii_class(o[start]) == "l" and ascii_class(o[start - 1]) == "d"
+
+
 def find_hits(lex: Lexicon, n: Normalised) -> list[Hit]:
     hits: list[Hit] = []
     exact: dict[tuple[int, int], tuple[str, ...]] = {}
@@ -57,29 +75,55 @@ def find_hits(lex: Lexicon, n: Normalised) -> list[Hit]:
                 exact[a, b] = exact.get((a, b), ()) + gids
                 found.update(gids)
     if lex.py_re is not None and text:
-        pyterms = lex.py_terms
+        pyterms, short = lex.py_terms, lex.py_short
         py = n.pinyin()
         for start, word in lex.py_re.find(py):
             end = start + len(word)
-            gids = pyterms[word.replace(FILL, "")] if FILL in word else pyterms[word]
+            key = word.replace(FILL, "") if FILL in word else word
+            gids = pyterms[key]
             if found.issuperset(gids):
                 continue  # every group of this reading already matched as written
+            if key in short and FILL not in word:  # 机是 is not 技师: a short homophone keeps a character
+                gids = _kept(text[start:end], short[key], gids)
+                if not gids:
+                    continue
             while end < len(py) and py[end] == FILL:
                 end += 1  # the rest of the last typed syllable
             a, b = n.span(start, end)
-            if _latin_edge(o, a, b) or not BREAKS.isdisjoint(o[a:b]):
+            if _latin_edge(o, a, b) or _in_handle(o, a, b) or not BREAKS.isdisjoint(o[a:b]):
                 continue  # a homophone is written in one piece, not across a comma
             have = exact.get((a, b), ())
             gids = tuple(g for g in gids if g not in have)
             if gids:
                 hits.append((gids, a, b, False))
-    first = lex.pattern_first.search(text) if lex.pattern_first is not None else None
-    if lex.pattern_re is not None and (first is not None or lex.pattern_first is None):
-        for m in lex.pattern_re.finditer(text, first.start() if first is not None else 0):
-            if m.end() > m.start() and m.lastgroup:
-                a, b = n.span(m.start(), m.end())
-                hits.append((lex.pattern_groups[m.lastgroup], a, b, True))
+    if lex.symbol_re is not None:
+        symbols = lex.symbol_terms
+        for m in lex.symbol_re.finditer(o):
+            hits.append((symbols[m.group()], m.start(), m.end(), True))
+    if lex.pattern_re is not None:
+        hits.extend(_pattern_hits(lex, n))
     return hits
+
+
+def _pattern_hits(lex: Lexicon, n: Normalised) -> list[Hit]:
+    """The patterns' matches, left to right without overlap (as ``finditer``), tried only where a
+    pattern can begin (``pattern_first``): a few characters of a post, not every one."""
+    text, out, end = n.text, [], 0
+    assert lex.pattern_re is not None
+    if lex.pattern_first is None:
+        found = [m for m in lex.pattern_re.finditer(text) if m.end() > m.start()]
+    else:
+        match, found = lex.pattern_re.match, []
+        for c in lex.pattern_first.finditer(text):
+            p = c.start()
+            if p >= end and (m := match(text, p)) is not None and m.end() > p:
+                found.append(m)
+                end = m.end()
+    for m in found:
+        if m.lastgroup:
+            a, b = n.span(m.start(), m.end())
+            out.append((lex.pattern_groups[m.lastgroup], a, b, True))
+    return out
 
 
 def _sigmoid(x: float) -> float:
@@ -121,7 +165,7 @@ def score_hits(lex: Lexicon, hits: list[Hit], original: str) -> dict[str, float]
         for name, w in sub.context.items():
             n = context.get(name)
             if n:  # several warning words weigh more than one (a positive context counts once)
-                logit += w * (1 + EXTRA_CONTEXT * min(MAX_EXTRA, n - 1)) if w < 0 else w
+                logit += w * (1 + EXTRA_CONTEXT * min(MAX_EXTRA_WARN, n - 1)) if w < 0 else w
         for a, b, w in sub.combos:
             if a in present and b in present:
                 logit += w
