@@ -56,7 +56,10 @@ def test_done_when(gapi, db_sessions) -> None:
     c3 = _complain(gapi, "account", ACCOUNT, "black_market.account_trading", "出售微信号")
     assert len({c1, c2, c3}) == 3
     queue = gapi.get(f"{G}/cases/queue", "moderator").json()
-    assert queue[0]["id"] == c1 and queue[0]["report_count"] == 2  # more reports first at equal score
+    assert {q["id"]: q["report_count"] for q in queue} == {c1: 2, c2: 1, c3: 1}
+    # the queue is ordered by screening score, then report count (scores only order it)
+    keys = [(-q["score"], -q["report_count"], q["id"]) for q in queue]
+    assert keys == sorted(keys) and all(0 <= q["score"] <= 1 for q in queue)
 
     # nothing is sanctioned before a moderator decides
     assert gapi.get(f"{G}/accounts/{ACCOUNT}/status", "store").json()["state"] == "active"
