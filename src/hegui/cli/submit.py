@@ -4,6 +4,8 @@ Exit codes, as ``hegui scan``: 0 every verdict known is below ``--fail-on`` (or 
 1 a verdict at or above it (``fail``, or ``needs-review`` with ``--fail-on needs-review``);
 2 an APK could not be submitted or analysed, or bad usage. Errors are one line on stderr:
 ``hegui: <file>: <kind>: <message>``. ``--format json`` writes one JSON object per APK (JSON Lines).
+``--policy FILE`` sends the app's privacy policy with every APK (a local file: the service never
+fetches a URL); the service checks each APK against it.
 """
 
 from __future__ import annotations
@@ -92,11 +94,13 @@ class Client:
         except ValueError:
             raise SubmitError("http", f"the server did not answer JSON for {url}") from None
 
-    def upload(self, path: Path, organisation: str | None) -> dict[str, Any]:
+    def upload(self, path: Path, organisation: str | None, policy: Path | None = None) -> dict[str, Any]:
         data = {"organisation": organisation} if organisation else None
         try:
             with path.open("rb") as fh:  # streamed by httpx, never read whole into memory
-                files = {"file": (path.name, fh, "application/vnd.android.package-archive")}
+                files: dict[str, Any] = {"file": (path.name, fh, "application/vnd.android.package-archive")}
+                if policy is not None:
+                    files["policy"] = (policy.name, _policy_bytes(policy), "text/plain")
                 return self.call("POST", f"{API}/uploads", files=files, data=data)
         except OSError as exc:
             raise SubmitError("io", f"cannot read {path}: {exc.strerror or exc}") from None
@@ -106,6 +110,34 @@ class Client:
 
     def absolute(self, link: str) -> str:
         return self.server + link
+
+
+POLICY_MAX = 3 * 1024 * 1024  # the service's limit (hegui.service.policy_upload.MAX_POLICY_BYTES)
+
+
+def _policy_bytes(policy: Path) -> bytes:
+    """The policy file's bytes (small); ``SubmitError`` when it cannot be read or is over the limit."""
+    try:
+        with policy.open("rb") as fh:
+            data = fh.read(POLICY_MAX + 1)
+    except OSError as exc:
+        raise SubmitError("policy", f"cannot read {policy}: {exc.strerror or exc}") from None
+    if len(data) > POLICY_MAX:
+        raise SubmitError("policy", f"{policy} is over the {POLICY_MAX // 1048576} MB policy limit")
+    return data
+
+
+def check_policy_option(policy: str | None) -> Path | None:
+    """``--policy`` must name a local file: the service never fetches a URL (bad usage: exit 2)."""
+    if policy is None:
+        return None
+    if "://" in policy[:12]:
+        error_line("--policy", SubmitError("usage", "give a file, not a URL: save the policy page first"))
+        raise typer.Exit(EXIT_ERROR)
+    if not Path(policy).is_file():
+        error_line("--policy", SubmitError("usage", f"no such file: {policy}"))
+        raise typer.Exit(EXIT_ERROR)
+    return Path(policy)
 
 
 def open_client(server: str, token: str | None, *, timeout: float, command: str) -> Client:
@@ -154,13 +186,20 @@ def upload_record(path: Path, up: dict[str, Any]) -> dict[str, Any]:
         "version_code": version["version_code"],
         "version_name": version["version_name"],
         "sha256": version["sha256"],
+        "policy_sha256": version.get("policy_sha256"),
     }
 
 
 def _submit_one(
-    client: Client, path: Path, *, organisation: str | None, wait: bool, timeout: float
+    client: Client,
+    path: Path,
+    *,
+    organisation: str | None,
+    wait: bool,
+    timeout: float,
+    policy: Path | None = None,
 ) -> dict[str, Any]:
-    up = client.upload(path, organisation)
+    up = client.upload(path, organisation, policy)
     version, links = up["version"], up["links"]
     record: dict[str, Any] = {
         **upload_record(path, up),
@@ -202,6 +241,16 @@ def submit(
         str | None,
         typer.Option("--organisation", help="Owner of a new app, by name (developers: their own is used)."),
     ] = None,
+    policy: Annotated[
+        str | None,
+        typer.Option(
+            "--policy",
+            metavar="FILE",
+            help="The app's privacy policy (HTML, Markdown or text file, at most 3 MB), sent with each "
+            "APK and checked against it. A file: the service never fetches a URL.",
+            show_default=False,
+        ),
+    ] = None,
     wait: Annotated[bool, typer.Option("--wait", help="Wait for each verdict.")] = False,
     format: Annotated[
         SubmitFormat, typer.Option("--format", "-f", help="text, or json (JSON Lines).")
@@ -215,12 +264,15 @@ def submit(
     ] = 600.0,
 ) -> None:
     """Upload APKs to a hegui service for testing; with --wait, print the verdicts."""
+    policy_file = check_policy_option(policy)
     client = open_client(server, token, timeout=max(timeout, 60.0), command="submit")
     code = EXIT_OK
     try:
         for path in apks:
             try:
-                rec = _submit_one(client, path, organisation=organisation, wait=wait, timeout=timeout)
+                rec = _submit_one(
+                    client, path, organisation=organisation, wait=wait, timeout=timeout, policy=policy_file
+                )
             except SubmitError as exc:
                 error_line(path, exc)
                 if format is SubmitFormat.json:

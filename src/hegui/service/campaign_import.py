@@ -130,7 +130,9 @@ def parse_versions(session: Session, text: str) -> list[int]:
     found = (
         dict(session.execute(select(Version.id, Version.id).where(Version.id.in_(ids))).all()) if ids else {}
     )
-    by_sha = dict(session.execute(select(Version.sha256, Version.id).where(Version.sha256.in_(shas))).all())
+    # an APK uploaded with several policies: its latest upload (the dict keeps the last id)
+    of_shas = select(Version.sha256, Version.id).where(Version.sha256.in_(shas)).order_by(Version.id)
+    by_sha = dict(session.execute(of_shas).all())
     bad += [str(i) for i in sorted(ids - set(found))] + [s[:12] + "…" for s in sorted(shas - set(by_sha))]
     if bad:
         shown = ", ".join(x[:20] for x in bad[:5])

@@ -1,4 +1,5 @@
-"""Analysis jobs: idempotent by sha256, crash-safe, in-process by default, Celery when configured.
+"""Analysis jobs: idempotent by version (the pair APK sha256, policy sha256), crash-safe,
+in-process by default, Celery when configured.
 
 A submission is a ``job`` row first (:func:`enqueue`, committed by the caller), then a message
 (``Dispatcher.dispatch(job_id)``). Losing the message loses nothing: :func:`sweep` re-dispatches
@@ -11,7 +12,8 @@ every ``queued`` job. :func:`run_job` is the one body both engines run:
    APK" (→ deferred, retried later) cannot race.
 2. **scan** outside any transaction, in a child process with a time limit
    (:mod:`hegui.service.scanning` over :func:`hegui.batch.scan_many`: a crash or hang in analysis
-   code cannot take the worker down).
+   code cannot take the worker down). A version uploaded with a privacy policy is scanned against
+   it (the stored policy file, analysed in the same child).
 3. **finish** (one transaction): the job update is fenced by ``(status='running', attempts=N)``, so
    a worker whose job was meanwhile recovered and re-claimed cannot write; the Result is inserted
    in the same transaction (``result.version_id`` is unique: never two Results for one APK).
@@ -207,6 +209,8 @@ class _Claim:
     version_id: int
     sha256: str
     app_type: str | None
+    policy_sha256: str | None = None
+    policy_name: str = ""
 
 
 def run_job(
@@ -232,7 +236,8 @@ def run_job(
         if not path.is_file():
             raise FileNotFoundError(f"the stored APK {claim.sha256} is missing from the store")
         options = scanning.options_for(hegui_options, claim.app_type)
-        report, error = scanning.scan_apk(path, options, timeout, isolate)
+        policy = scanning.stored_policy(store, claim.policy_sha256, claim.policy_name)
+        report, error = scanning.scan_apk(path, options, timeout, isolate, policy=policy)
     except Exception as exc:
         log.warning("job %s attempt %s: %s", job_id, claim.attempt, exc)
         return _release(factory, job_id, claim, f"internal: {type(exc).__name__}: {exc}", max_attempts)
@@ -261,7 +266,7 @@ def _claim(factory: sessionmaker[Session], job_id: int) -> _Claim | str:
             if row is None or row.status != "queued":
                 return SKIPPED
             version = s.execute(
-                select(Version.sha256, App.app_type)
+                select(Version.sha256, Version.policy_sha256, Version.policy_file_name, App.app_type)
                 .join(App, App.id == Version.app_id)
                 .where(Version.id == row.version_id)
                 .with_for_update(of=Version)
@@ -282,7 +287,14 @@ def _claim(factory: sessionmaker[Session], job_id: int) -> _Claim | str:
             if s.scalar(select(busy)):
                 raise _Deferred
             attempt = s.scalar(select(Job.attempts).where(Job.id == job_id))
-            return _Claim(attempt, row.version_id, version.sha256, version.app_type)
+            return _Claim(
+                attempt,
+                row.version_id,
+                version.sha256,
+                version.app_type,
+                version.policy_sha256,
+                version.policy_file_name or "",
+            )
     except _Deferred:
         return DEFERRED
 

@@ -3,9 +3,11 @@ scanning in child processes, as ``hegui serve`` runs them); ``hegui serve``'s re
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterator
 
+import httpx
 import pytest
 import typer
 import uvicorn
@@ -121,6 +123,46 @@ def test_submit_errors_are_one_line_and_exit_2(live, tmp_path):
     big.write_bytes(b"\0" * 300_000)
     r = run_submit("--server", url, "--token", tokens["dev"], str(big))
     assert r.exit_code == 2 and "too_large" in r.stderr
+
+
+POLICY = "# 隐私政策\n\n为向您展示附近的门店，我们会收集您的位置信息。\n\n## 联系我们\n\n请发送邮件至 privacy@example.com。\n"
+
+
+def test_submit_with_a_policy_checks_the_apk_against_it(live, tmp_path):
+    """``--policy``: the job (in a child process, as ``hegui serve`` runs it) scans against the policy."""
+    url, tokens = live
+    policy = tmp_path / "privacy.md"
+    policy.write_text(POLICY, encoding="utf-8")
+    args = ("--server", url, "--token", tokens["dev"], "--wait", "--format", "json", str(apk("sdk_umeng")))
+    r = run_submit(*args[:-1], "--policy", str(policy), args[-1])
+    assert r.exit_code == 1, r.output  # fail: the policy does not state the SDK
+    (line,) = [json.loads(x) for x in r.stdout.splitlines()]
+    assert (
+        line["created"] is True and line["policy_sha256"] == hashlib.sha256(policy.read_bytes()).hexdigest()
+    )
+    result = httpx.get(
+        line["links"]["result"], headers={"Authorization": f"Bearer {tokens['dev']}"}, timeout=30
+    ).json()
+    rules = {f["rule_id"] for f in result["report"]["findings"]}
+    assert "HG-POL-005" not in rules and "HG-POL-002" in rules
+    assert result["report"]["facts"]["policy_source"]["path"] == "privacy.md"
+    again = run_submit(*args[:-1], "--policy", str(policy), args[-1])
+    assert json.loads(again.stdout)["created"] is False  # the same APK and policy: the same analysis
+    plain = run_submit(*args)
+    assert json.loads(plain.stdout)["policy_sha256"] is None and json.loads(plain.stdout)["created"] is True
+
+
+def test_submit_policy_errors(live, tmp_path):
+    url, tokens = live
+    base = ("--server", url, "--token", tokens["dev"])
+    r = run_submit(*base, "--policy", "https://example.com/privacy", str(apk("clean")))
+    assert r.exit_code == 2 and "--policy: usage: give a file, not a URL" in r.stderr
+    r = run_submit(*base, "--policy", str(tmp_path / "none.html"), str(apk("clean")))
+    assert r.exit_code == 2 and "no such file" in r.stderr
+    pdf = tmp_path / "privacy.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n...")
+    r = run_submit(*base, "--policy", str(pdf), str(apk("clean")))
+    assert r.exit_code == 2 and "invalid_input" in r.stderr and "PDF" in r.stderr
 
 
 def test_serve_refuses_a_public_host_without_a_secret_key(monkeypatch, tmp_path):

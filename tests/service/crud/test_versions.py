@@ -32,6 +32,33 @@ def test_same_bytes_under_another_app_conflict(db) -> None:
         crud.versions.add_version(db, app_id=b.id, sha256=f.sha(1), size=1, version_code=1, version_name="1")
 
 
+def test_one_version_per_apk_and_policy_pair(db) -> None:
+    org = f.org(db)
+    app, other = f.app(db, org), f.app(db, org)
+    kw = dict(app_id=app.id, sha256=f.sha("apk"), size=10, version_code=7, version_name="1.7")
+    plain, _ = crud.versions.add_version(db, **kw)
+    p1, c1 = crud.versions.add_version(db, **kw, policy_sha256=f.sha("p1"), policy_file_name="a/b/privacy.md")
+    p1_again, c1_again = crud.versions.add_version(db, **kw, policy_sha256=f.sha("p1"), policy_file_name="x")
+    p2, c2 = crud.versions.add_version(db, **kw, policy_sha256=f.sha("p2"))
+    db.commit()
+    assert c1 and c2 and not c1_again and p1_again is p1
+    assert len({plain.id, p1.id, p2.id}) == 3
+    assert (
+        p1.policy_file_name == "privacy.md" and plain.policy_sha256 is None and plain.policy_file_name is None
+    )
+    assert crud.versions.get_version_by_sha256(db, f.sha("apk")) is plain
+    assert crud.versions.get_version_by_sha256(db, f.sha("apk"), policy_sha256=f.sha("p2")) is p2
+    assert crud.versions.any_version_of(db, f.sha("apk")) is p2  # the latest
+    assert crud.versions.stored_file_used(db, f.sha("p1")) and crud.versions.stored_file_used(
+        db, f.sha("apk")
+    )
+    assert not crud.versions.stored_file_used(db, f.sha("unused"))
+    with pytest.raises(ConflictError):  # the same APK under another app, whatever the policy
+        crud.versions.add_version(db, **{**kw, "app_id": other.id}, policy_sha256=f.sha("p3"))
+    with pytest.raises(InvalidInputError):
+        crud.versions.add_version(db, **kw, policy_sha256="../etc/passwd")
+
+
 def test_concurrent_duplicate_insert_is_absorbed(db_sessions) -> None:
     """Two sessions upload the same bytes: the second insert hits the unique index and returns the first row."""
     with db_sessions() as s1:

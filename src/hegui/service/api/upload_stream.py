@@ -7,10 +7,17 @@ and nothing is read past the limit: a declared ``Content-Length`` over the limit
 the body is read, and the count is checked on every chunk (``TooLargeError`` → 413). Text fields are
 few and short; the client's file name and content type are kept as data only, never used as a path
 or trusted as a type.
+
+An optional second file part, the app's privacy policy (``policy``), is small: it is read into
+memory (bounded by :data:`~hegui.service.policy_upload.MAX_POLICY_BYTES`), checked with the rules of
+``hegui scan --policy`` once the body is complete, and only then stored. When the upload fails after
+a file was stored, ``discard`` (the routes: delete it unless a version uses it) gets it.
 """
 
 from __future__ import annotations
 
+import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +30,7 @@ from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.requests import ClientDisconnect, Request
 
 from hegui.service.errors import InvalidInputError, TooLargeError
+from hegui.service.policy_upload import MAX_POLICY_BYTES, POLICY_FIELD, check_policy
 from hegui.service.storage import release
 
 FORM_OVERHEAD = 64 * 1024  # room for the boundaries, part headers and the text fields
@@ -41,6 +49,8 @@ class UploadForm:
     file_name: str = ""
     content_type: str = ""
     stored: Any = None  # hegui.service.storage.StoredFile, when a file part was received
+    policy: Any = None  # the privacy policy's StoredFile, when one was given
+    policy_name: str = ""  # its display name (the client's file name, last component)
 
 
 class _ChannelReader:
@@ -69,8 +79,12 @@ class _ChannelReader:
 class _Parts:
     """Parser callbacks: which part we are in, its headers, the text fields, pending file bytes."""
 
-    def __init__(self, file_field: str) -> None:
+    def __init__(self, file_field: str, policy_field: str | None) -> None:
         self.file_field = file_field
+        self.policy_field = policy_field
+        self.is_policy = False
+        self.policy_parts = 0
+        self.policy = bytearray()
         self.form = UploadForm()
         self.header_name = bytearray()
         self.header_value = bytearray()
@@ -102,7 +116,7 @@ class _Parts:
 
     def _part_begin(self) -> None:
         self.headers = {}
-        self.current, self.is_file = None, False
+        self.current, self.is_file, self.is_policy = None, False, False
         self.value = bytearray()
 
     def _header_end(self) -> None:
@@ -123,6 +137,13 @@ class _Parts:
             raw_name = params.get(b"filename", b"").decode("utf-8", "replace")
             self.form.file_name = raw_name[:MAX_FILE_NAME]
             self.form.content_type = self.headers.get("content-type", "")[:100]
+        elif self.policy_field is not None and name == self.policy_field and b"filename" in params:
+            self.policy_parts += 1
+            if self.policy_parts > 1:
+                self._fail(InvalidInputError(f"send at most one file in the form field {name!r}"))
+            else:
+                self.is_policy = True
+                self.form.policy_name = params[b"filename"].decode("utf-8", "replace")[:MAX_FILE_NAME]
         elif len(self.form.fields) >= MAX_FIELDS:
             self._fail(InvalidInputError(f"too many form fields (at most {MAX_FIELDS})"))
 
@@ -132,6 +153,23 @@ class _Parts:
         if self.is_file:
             self.pending.append(bytes(data[start:end]))
             self.file_bytes += end - start
+        elif self.is_policy:
+            self.policy.extend(data[start:end])
+            if len(self.policy) > MAX_POLICY_BYTES:
+                self._fail(
+                    TooLargeError(
+                        f"the privacy policy is over the limit of {MAX_POLICY_BYTES} bytes",
+                        zh=f"隐私政策文件超过 {MAX_POLICY_BYTES} 字节的大小限制。",
+                    )
+                )
+        elif self.current == self.policy_field and end > start:  # a text value, e.g. a URL
+            self._fail(
+                InvalidInputError(
+                    f"send the privacy policy as a file (HTML, Markdown or text) in the form field "
+                    f"{self.policy_field!r}, not as a text value; the service never fetches a URL",
+                    zh="请以文件形式上传隐私政策（HTML、Markdown 或文本），服务不会抓取网址。",
+                )
+            )
         else:
             self.value.extend(data[start:end])
             if len(self.value) > MAX_FIELD_BYTES:
@@ -143,6 +181,8 @@ class _Parts:
         self.ended = True
 
     def _part_end(self) -> None:
+        if self.current is not None and self.current == self.policy_field:
+            return  # the policy file is in ``self.policy``; an empty text value is no policy
         if self.error is None and not self.is_file and self.current is not None:
             try:
                 self.form.fields[self.current[:40]] = self.value.decode("utf-8")
@@ -159,15 +199,24 @@ def _boundary(request: Request) -> bytes:
 
 
 async def receive_upload(
-    request: Request, store: Any, *, max_bytes: int, file_field: str = "file"
+    request: Request,
+    store: Any,
+    *,
+    max_bytes: int,
+    file_field: str = "file",
+    policy_field: str | None = POLICY_FIELD,
+    discard: Callable[[Any], None] | None = None,
 ) -> UploadForm:
-    """Parse the form, streaming the file part into ``store``; the text fields come back as strings.
+    """Parse the form, streaming the file part into ``store``; the text fields come back as strings,
+    the privacy policy (``policy_field``, optional; None: not accepted) is checked and stored.
 
-    Raises ``TooLargeError`` (over ``max_bytes``), ``InvalidInputError`` (not multipart, no file, bad
-    fields). On any error no file is left behind by this upload.
+    Raises ``TooLargeError`` (over ``max_bytes``, a policy over its limit), ``InvalidInputError``
+    (not multipart, no file, bad fields, an unreadable policy). On any error no file is left behind
+    by this upload: a file already stored goes to ``discard`` (run in a worker thread; default: the
+    hold is dropped).
     """
     boundary = _boundary(request)
-    max_body = max_bytes + FORM_OVERHEAD
+    max_body = max_bytes + (MAX_POLICY_BYTES if policy_field else 0) + FORM_OVERHEAD
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > max_body:
         raise TooLargeError(
@@ -175,7 +224,7 @@ async def receive_upload(
             "or raise HEGUI_MAX_UPLOAD_MB",
             zh=f"上传文件超过 {max_bytes} 字节的大小限制。",
         )
-    parts = _Parts(file_field)
+    parts = _Parts(file_field, policy_field)
     parser = MultipartParser(boundary, parts.callbacks())
     send, receive = anyio.create_memory_object_stream[bytes](max_buffer_size=16)
     reader = _ChannelReader(receive)
@@ -236,10 +285,10 @@ async def receive_upload(
             finally:
                 send.close()
     except BaseExceptionGroup as group:  # anyio 4 wraps errors raised inside the task group
-        _drop_hold(outcome)
+        await _drop(outcome.get("stored"), discard)
         raise group.exceptions[0] from None
     except BaseException:
-        _drop_hold(outcome)
+        await _drop(outcome.get("stored"), discard)
         raise
     if "error" in outcome:
         raise outcome["error"]
@@ -248,10 +297,34 @@ async def receive_upload(
             raise InvalidInputError("the uploaded file is empty")
         raise InvalidInputError(f"no file in the form field {file_field!r}")
     parts.form.stored = outcome["stored"]
+    try:
+        await _store_policy(parts, store)
+    except BaseException:
+        await _drop(parts.form.stored, discard)
+        raise
     return parts.form
 
 
-def _drop_hold(outcome: dict[str, Any]) -> None:
-    """The upload failed after its file was stored: drop its hold (``ingest`` never sees it)."""
-    if "stored" in outcome:
-        release(outcome["stored"], restore=False)
+async def _store_policy(parts: _Parts, store: Any) -> None:
+    """Check the policy part (if any) and store it. A browser's empty file input (no name, no
+    bytes) is no policy."""
+    form = parts.form
+    if not parts.policy_parts or (not parts.policy and not form.policy_name):
+        form.policy_name = ""
+        return
+    data = bytes(parts.policy)
+    form.policy_name = await anyio.to_thread.run_sync(check_policy, data, form.policy_name)
+    form.policy = await anyio.to_thread.run_sync(
+        lambda: store.put_stream(io.BytesIO(data), max_bytes=MAX_POLICY_BYTES, hold=True)
+    )
+
+
+async def _drop(stored: Any, discard: Callable[[Any], None] | None) -> None:
+    """The upload failed after its file was stored (``ingest`` never sees it): ``discard`` it, or
+    at least drop its hold."""
+    if stored is None:
+        return
+    if discard is None:
+        release(stored, restore=False)
+    else:
+        await anyio.to_thread.run_sync(discard, stored)

@@ -25,6 +25,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -113,17 +114,33 @@ class App(Base):
 
 
 class Version(Base):
-    """One uploaded APK (deduplicated by sha256; the file is in the content-addressed store)."""
+    """One uploaded APK with the privacy policy it was submitted with (none: ``policy_sha256`` is
+    NULL). The pair (``sha256``, ``policy_sha256``) identifies the analysis: it is unique (two
+    indexes, because NULLs are distinct in a UNIQUE constraint), so the same APK bytes are one
+    version per policy. Both files are in the content-addressed store."""
 
     __tablename__ = "version"
-    __table_args__ = (Index("ix_version_app_code", "app_id", "version_code"),)
+    __table_args__ = (
+        Index("ix_version_app_code", "app_id", "version_code"),
+        Index("uq_version_sha256_policy", "sha256", "policy_sha256", unique=True),
+        Index(
+            "uq_version_sha256_no_policy",
+            "sha256",
+            unique=True,
+            sqlite_where=text("policy_sha256 IS NULL"),
+            postgresql_where=text("policy_sha256 IS NULL"),
+        ),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     app_id: Mapped[int] = mapped_column(ForeignKey("app.id"))
-    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    sha256: Mapped[str] = mapped_column(String(64))
     size: Mapped[int] = mapped_column(BigInteger)
     version_code: Mapped[int | None] = mapped_column(BigInteger)
     version_name: Mapped[str | None] = mapped_column(String(100))
     file_name: Mapped[str] = mapped_column(String(255), default="")
+    # the privacy policy given with the upload (its bytes are in the store), or NULL
+    policy_sha256: Mapped[str | None] = mapped_column(String(64))
+    policy_file_name: Mapped[str | None] = mapped_column(String(255))
     uploaded_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     app: Mapped[App] = relationship(back_populates="versions")
@@ -142,7 +159,8 @@ class Campaign(Base):
 
 
 class Job(Base):
-    """One analysis of one version. At most one live job per version (idempotent by sha256)."""
+    """One analysis of one version. At most one live job per version (idempotent by the version's
+    (APK sha256, policy sha256) pair)."""
 
     __tablename__ = "job"
     __table_args__ = (_in("status", JOB_STATES), Index("ix_job_status", "status"))

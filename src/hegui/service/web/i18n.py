@@ -60,9 +60,19 @@ _T: dict[str, tuple[str, str]] = {
     # upload / jobs
     "upload_title": ("上传安装包送检", "Upload an APK for testing"),
     "upload_intro": (
-        "上传 APK 后自动进行静态检测，通常一分钟内给出结论。相同文件（按 SHA-256）不会重复检测。",
+        "上传 APK 后自动进行静态检测，通常一分钟内给出结论。相同文件与相同隐私政策（按 SHA-256）不会重复检测。",
         "The APK is analysed statically as soon as it is uploaded, usually in under a minute. The same file "
-        "(by SHA-256) is never analysed twice.",
+        "with the same privacy policy (by SHA-256) is never analysed twice.",
+    ),
+    "policy_file": ("隐私政策（可选）", "Privacy policy (optional)"),
+    "policy_hint": (
+        "HTML、Markdown 或文本文件，最大 3 MB，不支持 PDF；将核对应用行为与政策是否一致",
+        "HTML, Markdown or text, at most 3 MB, not a PDF; the app is checked against it",
+    ),
+    "policy_given": ("隐私政策", "Privacy policy"),
+    "policy_none": (
+        "未提供隐私政策（仅检查安装包内置的政策）",
+        "none given (only a policy bundled in the APK is checked)",
     ),
     "apk_file": ("APK 文件", "APK file"),
     "max_size": ("最大 {mb} MB", "at most {mb} MB"),

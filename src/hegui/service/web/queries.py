@@ -59,6 +59,8 @@ def version_info(session: Session, version: Version) -> dict[str, Any]:
         "package": app.package,
         "version": version_text(version),
         "file_name": version.file_name,
+        "policy_sha256": version.policy_sha256,
+        "policy_file_name": version.policy_file_name or "",
         "org_id": org.id if org else None,
         "org_name": org.name if org else "",
         "app_id": app.id,

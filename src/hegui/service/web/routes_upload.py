@@ -1,4 +1,5 @@
-"""Upload an APK (a plain multipart form; with htmx, a progress bar) → a job → its status page.
+"""Upload an APK, optionally with its privacy policy (a plain multipart form; with htmx, a progress
+bar) → a job → its status page.
 
 The body is streamed into the store, bounded, by :func:`hegui.service.api.upload_stream.receive_upload`
 (never spooled elsewhere). Because the body must not be read before the CSRF check, the upload
@@ -7,6 +8,7 @@ form carries its token in the query string (``/upload?csrf=…``) as well as in 
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
@@ -14,7 +16,7 @@ from starlette.concurrency import run_in_threadpool
 
 from hegui.service import crud
 from hegui.service.api.deps import DispatcherDep, SessionDep, SettingsDep, StoreDep
-from hegui.service.api.routes.uploads import ingest
+from hegui.service.api.routes.uploads import discard, ingest
 from hegui.service.api.upload_stream import receive_upload
 from hegui.service.db.models import User
 from hegui.service.errors import ServiceError
@@ -67,7 +69,13 @@ async def upload(
 ) -> Response:
     lang = request_lang(request)
     try:
-        form = await receive_upload(request, store, max_bytes=settings.max_upload_bytes, file_field="file")
+        form = await receive_upload(
+            request,
+            store,
+            max_bytes=settings.max_upload_bytes,
+            file_field="file",
+            discard=partial(discard, session, store),
+        )
         form.fields.pop("csrf", None)  # checked before the body was read; not an upload field
         if user.role == "developer" or not form.fields.get("organisation_id"):
             form.fields.pop("organisation_id", None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+from hegui.service.policy_upload import MAX_POLICY_BYTES
 from tests.service.api.conftest import MAX_UPLOAD, ORG_B, apk, error_of, stored_files
 
 
@@ -72,7 +73,8 @@ def test_declared_content_length_over_the_limit_is_refused_before_reading(api):
     headers = {
         **api.as_("developer"),
         "Content-Type": "multipart/form-data; boundary=xyz",
-        "Content-Length": str(MAX_UPLOAD * 10),
+        # the body may also carry a privacy policy (up to MAX_POLICY_BYTES): over both limits
+        "Content-Length": str(MAX_UPLOAD * 10 + MAX_POLICY_BYTES),
     }
     r = api.client.post("/api/v1/uploads", headers=headers, content=b"--xyz--\r\n")
     assert r.status_code == 413

@@ -123,3 +123,48 @@ def test_a_unique_insert_is_committed_with_its_transaction_not_before(db_session
         a.rollback()
     with db_sessions() as c:
         assert crud.apps.get_app_by_package(c, "com.example.savepoint") is None
+
+
+def _store_bytes(api: Any, data: bytes) -> Any:
+    return api.app.state.store.put_stream(io.BytesIO(data), max_bytes=10**7, hold=True)
+
+
+def _ingest_with_policy(api: Any, username: str, policy: bytes, barrier: threading.Barrier) -> Any:
+    factory = api.app.state.session_factory
+    stored, held = _store(api, "sdk_umeng"), _store_bytes(api, policy)
+    with factory() as session:
+        user = session.get(User, api.ids[username])
+        form = UploadForm(
+            fields={"organisation_id": str(api.ids["org_a"])},
+            file_name="x.apk",
+            stored=stored,
+            policy=held,
+            policy_name="privacy.txt",
+        )
+        barrier.wait(timeout=30)
+        return ingest(session, user=user, form=form, store=api.app.state.store)[0]
+
+
+def test_concurrent_uploads_of_one_apk_with_policies_get_one_version_per_pair(api, settings):
+    """The same APK with the same policy at the same moment: one version and one job; with two
+    different policies (and with none): one version each, never a 500."""
+    policies = [b"policy one: we collect your location", b"policy two: we collect nothing", b""] * 2
+    users = ["developer", "reviewer", "regulator", "admin", "developer", "regulator"]
+    barrier = threading.Barrier(N)
+
+    def one(i: int) -> Any:
+        if not policies[i]:  # no policy: the APK alone
+            stored = _store(api, "sdk_umeng")
+            return _ingest(api, users[i], stored, barrier, organisation_id=api.ids["org_a"])
+        return _ingest_with_policy(api, users[i], policies[i], barrier)
+
+    with ThreadPoolExecutor(N) as pool:
+        results = list(pool.map(one, range(N)))
+    assert sorted(r.created for r in results) == [False] * 3 + [True] * 3
+    by_policy: dict[Any, set[int]] = {}
+    for r in results:
+        by_policy.setdefault(r.version.policy_sha256, set()).add(r.version.id)
+    assert len(by_policy) == 3 and all(len(ids) == 1 for ids in by_policy.values())
+    assert _counts(api) == (3, 3)
+    assert len(stored_files(settings)) == 3  # one APK, two policies
+    assert list((settings.store_path / "tmp").iterdir()) == []

@@ -42,7 +42,10 @@ def start(
     if missing:
         raise NotFoundError(f"no version with id {', '.join(map(str, missing[:10]))}")
     if body.sha256s:
-        rows = session.execute(select(Version.sha256, Version.id).where(Version.sha256.in_(body.sha256s)))
+        # an APK uploaded with several policies: its latest upload (the dict keeps the last id)
+        rows = session.execute(
+            select(Version.sha256, Version.id).where(Version.sha256.in_(body.sha256s)).order_by(Version.id)
+        )
         by_sha = {sha: vid for sha, vid in rows}
         unknown = [s for s in body.sha256s if s not in by_sha]
         if unknown:

@@ -2,11 +2,16 @@
 
 Nothing from the upload is executed: the manifest is parsed by hegui's own reader, the file is
 named by its sha256 in the store, and the client's file name and content type are only data.
+
+An optional privacy policy file (form field ``policy``, :mod:`hegui.service.policy_upload`) is
+stored too; the version is the pair (APK, policy): the same APK with another policy is a new version
+and a new analysis, the same pair again is the same version and job (see docs/service.md).
 """
 
 from __future__ import annotations
 
 import logging
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +58,12 @@ UPLOAD_BODY: dict[str, Any] = {
                     "required": ["file"],
                     "properties": {
                         "file": {"type": "string", "format": "binary", "description": "the APK"},
+                        "policy": {
+                            "type": "string",
+                            "format": "binary",
+                            "description": "the app's privacy policy (HTML, Markdown or text, at most "
+                            "3 MB; not a PDF, never a URL): checked against the APK (HG-POL rules)",
+                        },
                         "organisation_id": {
                             "type": "integer",
                             "description": "the owner of a new app (not for developers: theirs is used)",
@@ -139,28 +150,37 @@ def _organisation_id(
     return named
 
 
-def _discard(session: Session, store: Any, stored: Any) -> None:
-    """Remove a stored file that no version uses (after a refused upload). An accepted upload of the
-    same bytes may commit meanwhile: it puts the file back from its own hold (``release``), and when
-    it commits between our check and our delete, the check after the delete sees it and we do."""
+def discard(session: Session, store: Any, stored: Any) -> None:
+    """Remove a stored file (an APK or a policy) that no version uses, after a refused upload. An
+    accepted upload of the same bytes may commit meanwhile: it puts the file back from its own hold
+    (``release``), and when it commits between our check and our delete, the check after the delete
+    sees it and we do."""
     session.rollback()
-    used = crud.versions.get_version_by_sha256(session, stored.sha256) is not None
+    used = crud.versions.stored_file_used(session, stored.sha256)
     if not used:
         store.delete(stored.sha256)
         session.rollback()  # a new transaction: see what was committed meanwhile
-        used = crud.versions.get_version_by_sha256(session, stored.sha256) is not None
+        used = crud.versions.stored_file_used(session, stored.sha256)
         session.rollback()
     release(stored, restore=used)
 
 
+def _discard_all(session: Session, store: Any, form: UploadForm) -> None:
+    for stored in (form.stored, form.policy):
+        if stored is not None:
+            discard(session, store, stored)
+
+
 def ingest(session: Session, *, user: User, form: UploadForm, store: Any) -> tuple[UploadPublic, bool]:
-    """Record a stored upload: version (deduplicated by sha256), app, job. Commits. Returns the
-    response and whether a job must be dispatched. Concurrent uploads of the same bytes get the same
-    version and job (the unique inserts run in savepoints and read the winner's row back)."""
+    """Record a stored upload: version (deduplicated by the pair APK sha256, policy sha256), app,
+    job. Commits. Returns the response and whether a job must be dispatched. Concurrent uploads of
+    the same pair get the same version and job (the unique inserts run in savepoints and read the
+    winner's row back)."""
     stored = form.stored
+    policy_sha256 = form.policy.sha256 if form.policy is not None else None
     try:
         fields = _fields(form)
-        version = crud.versions.get_version_by_sha256(session, stored.sha256)
+        version = crud.versions.get_version_by_sha256(session, stored.sha256, policy_sha256=policy_sha256)
         created = False
         if version is not None:
             app = session.get(App, version.app_id)
@@ -168,8 +188,15 @@ def ingest(session: Session, *, user: User, form: UploadForm, store: Any) -> tup
             _organisation_id(session, user, fields, app, app.package)
         else:
             shown = form.file_name or "the upload"
-            # read this upload's own link to the bytes: a refused concurrent upload may delete the file
-            package, code, name, label = _read_manifest(Path(stored.hold or stored.path), shown)
+            same_apk = crud.versions.any_version_of(session, stored.sha256)
+            if same_apk is not None:  # the same APK with another policy: its manifest was read already
+                package_app = session.get(App, same_apk.app_id)
+                assert package_app is not None
+                package, code, name = package_app.package, same_apk.version_code, same_apk.version_name
+                label = package_app.name
+            else:
+                # read this upload's own link to the bytes: a refused concurrent upload may delete it
+                package, code, name, label = _read_manifest(Path(stored.hold or stored.path), shown)
             existing = crud.apps.get_app_by_package(session, package)
             org_id = _organisation_id(session, user, fields, existing, package)
             app = crud.apps.get_or_create_app(
@@ -184,14 +211,18 @@ def ingest(session: Session, *, user: User, form: UploadForm, store: Any) -> tup
                 version_name=name,
                 file_name=form.file_name,
                 uploaded_by=user.id,
+                policy_sha256=policy_sha256,
+                policy_file_name=form.policy_name,
             )
         job = tasks.enqueue(session, version_id=version.id)
         session.commit()
     except ServiceError:
-        _discard(session, store, stored)
+        _discard_all(session, store, form)
         raise
     finally:
-        release(stored, restore=True)  # committed (or failed unexpectedly): the file must be there
+        for held in (stored, form.policy):  # committed (or failed unexpectedly): the files must be there
+            if held is not None:
+                release(held, restore=True)
     public = UploadPublic(
         created=created,
         app=views.app_public(session, app),
@@ -212,10 +243,13 @@ def ingest(session: Session, *, user: User, form: UploadForm, store: Any) -> tup
         **TOO_LARGE,
     },
     openapi_extra=UPLOAD_BODY,
-    summary="Upload an APK for testing (multipart field `file`)",
+    summary="Upload an APK for testing (multipart field `file`, optional `policy`)",
     description="The file is streamed into the store and refused past the size limit (413). A new "
-    "app needs its organisation (developers: their own, implied). The analysis runs in the "
-    "background: poll `links.job`, then read `links.result`.",
+    "app needs its organisation (developers: their own, implied). The optional `policy` file (the "
+    "app's privacy policy: HTML, Markdown or text, at most 3 MB) is checked against the APK; a PDF "
+    "or binary file is refused (422), a URL is never fetched. The same APK and policy again is the "
+    "same version (200); the same APK with another policy is a new version, analysed again. The "
+    "analysis runs in the background: poll `links.job`, then read `links.result`.",
 )
 async def upload(
     request: Request,
@@ -226,7 +260,9 @@ async def upload(
     store: StoreDep,
     dispatcher: DispatcherDep,
 ) -> UploadPublic:
-    form = await receive_upload(request, store, max_bytes=settings.max_upload_bytes)
+    form = await receive_upload(
+        request, store, max_bytes=settings.max_upload_bytes, discard=partial(discard, session, store)
+    )
     public, dispatch = await run_in_threadpool(ingest, session, user=user, form=form, store=store)
     if dispatch:
         await run_in_threadpool(dispatcher.dispatch, public.job.id)

@@ -43,6 +43,10 @@ class VersionPublic(Public):
     version_code: int | None
     version_name: str | None
     file_name: str = Field(description="the uploader's file name, for display only")
+    policy_sha256: str | None = Field(
+        None, description="the privacy policy given with the upload (None: none was given)"
+    )
+    policy_file_name: str | None = Field(None, description="the policy's file name, for display only")
     uploaded_by: int | None
     created_at: datetime
     verdict: VerdictStatus | None = Field(None, description="the analysis verdict, None until analysed")
