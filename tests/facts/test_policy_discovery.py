@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from hegui.apk import resources
 from hegui.apk.archive import Apk, open_apk
 from hegui.facts import policy as fp
 from hegui.facts.extract import extract
@@ -115,11 +116,19 @@ def test_hostile_resource_table_is_a_note(tmp_path):
 
 
 def test_resource_table_without_policy_words_is_not_parsed(tmp_path, monkeypatch):
-    import androguard.core.axml as axml
-
-    monkeypatch.setattr(axml, "ARSCParser", lambda data: pytest.fail("parsed"))
+    monkeypatch.setattr(resources, "ARSCParser", lambda data: pytest.fail("parsed"))
     analysis, source, notes = find(make_apk(tmp_path, {"resources.arsc": b"\x02\x00\x0c\x00" + b"\xff" * 64}))
     assert analysis is None and source.kind == "none" and notes == []
+
+
+def test_the_resource_table_is_parsed_once_for_the_manifest_and_the_dialog(monkeypatch):
+    # policy_dialog: the manifest's label is @string/app_name and the consent text is a string
+    real, parsed = resources.ARSCParser, []
+    monkeypatch.setattr(resources, "ARSCParser", lambda data: parsed.append(len(data)) or real(data))
+    facts = extract(FIXTURES / "apk" / "policy_dialog.apk")
+    assert facts.policy_source is not None and facts.policy_source.kind == "string_resource"
+    assert facts.manifest.label and not facts.manifest.label.startswith("@")
+    assert len(parsed) == 1
 
 
 def test_analyser_crash_is_a_note(tmp_path, monkeypatch):

@@ -15,6 +15,7 @@ from lxml import etree
 
 from hegui.apk.archive import MANIFEST, Apk
 from hegui.apk.netsec import parse_network_security_config
+from hegui.apk.resources import resource_table
 from hegui.errors import ApkError
 from hegui.facts.model import Component, IntentFilter, Manifest, NetworkSecurityConfig, PermissionRequest
 
@@ -23,8 +24,6 @@ COMPONENT_KINDS = ("activity", "activity-alias", "service", "receiver", "provide
 MAIN = "android.intent.action.MAIN"
 LAUNCHER = "android.intent.category.LAUNCHER"
 _APP_REF = re.compile(r"^@([0-9A-Fa-f]{8})$")
-# androguard parses a whole resource table in pure Python: ~2 s and ~200 MB for a 31 MB table
-MAX_ARSC = 64 << 20
 
 
 def parse_manifest(apk: Apk) -> Manifest:
@@ -102,12 +101,11 @@ def _manifest_root(apk: Apk) -> etree._Element:
 
 
 class _Resources:
-    """Resolves ``@7fxxxxxx`` references through resources.arsc, parsed lazily, at most once."""
+    """Resolves ``@7fxxxxxx`` references through resources.arsc, parsed lazily, at most once per APK
+    (:func:`hegui.apk.resources.resource_table`)."""
 
     def __init__(self, apk: Apk) -> None:
         self._apk = apk
-        self._arsc: ARSCParser | None = None
-        self._failed = False
 
     def value(self, raw: str | None) -> str | None:
         """``raw`` itself, or for an app resource reference its default-configuration value when it
@@ -134,12 +132,10 @@ class _Resources:
         return None
 
     def _parser(self) -> ARSCParser | None:
-        if self._arsc is None and not self._failed:
-            try:
-                self._arsc = ARSCParser(self._apk.read("resources.arsc", max_size=MAX_ARSC))
-            except Exception:  # noqa: BLE001 - absent, too large or malformed: references stay unresolved
-                self._failed = True
-        return self._arsc
+        try:
+            return resource_table(self._apk)
+        except Exception:  # noqa: BLE001 - absent, too large or malformed: references stay unresolved
+            return None
 
 
 def _network_security_config(apk: Apk, raw: str | None, res: _Resources) -> NetworkSecurityConfig | None:

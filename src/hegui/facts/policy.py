@@ -5,7 +5,8 @@ Where apps keep it:
 * a file under ``assets/`` or ``res/raw*/`` (``.html``, ``.htm``, ``.txt``, ``.md``): chosen by its
   name (privacy, 隐私, policy, 个人信息, …) and, for other names, by the first KiB of its content;
 * the text of the first-launch consent dialog, a long string resource with 隐私政策/个人信息 and
-  同意 in it. resources.arsc is parsed for this only when no policy file is found.
+  同意 in it. resources.arsc is parsed for this only when no policy file is found (and only once
+  per APK: the manifest's references share the parse, :mod:`hegui.apk.resources`).
 
 Every read is bounded (:data:`MAX_POLICY_BYTES` per file, :data:`MAX_PEEKS` content peeks,
 :data:`MAX_ARSC` for the resource table) and goes through :class:`hegui.apk.archive.Apk`;
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from hegui.apk.archive import Apk
+from hegui.apk.resources import MAX_ARSC, parsed_resource_table, resource_table
 from hegui.facts.model import AnalysisNote, PolicySource
 from hegui.policy.load import decode_text, is_binary
 from hegui.policy.model import PolicyAnalysis
@@ -27,7 +29,6 @@ from hegui.policy.model import PolicyAnalysis
 MAX_POLICY_BYTES = 2 << 20  # a real policy is < 1 MB
 MAX_PEEKS = 40  # candidate files (by extension only) whose head is read to look for policy words
 PEEK_BYTES = 4096
-MAX_ARSC = 64 << 20  # as hegui.apk.manifest
 MAX_DIALOG_STRINGS = 8
 MAX_DIALOG_CHARS = 200_000
 MIN_DIALOG_CHARS = 60
@@ -127,12 +128,12 @@ def dialog_strings(apk: Apk, notes: list[AnalysisNote]) -> list[tuple[str, str]]
     if "resources.arsc" not in apk:
         return []
     try:
-        from androguard.core.axml import ARSCParser
-
-        data = apk.read("resources.arsc", max_size=MAX_ARSC)
-        if not any(w in data for w in _DIALOG_BYTES):
-            return []  # no string of the table can match: skip the (slow, pure-Python) parse
-        arsc = ARSCParser(data)
+        arsc = parsed_resource_table(apk)  # the manifest's references may have parsed it already
+        if arsc is None:
+            data = apk.read("resources.arsc", max_size=MAX_ARSC)
+            if not any(w in data for w in _DIALOG_BYTES):
+                return []  # no string of the table can match: skip the (slow, pure-Python) parse
+            arsc = resource_table(apk, data)
         found: dict[str, str] = {}
         for package in arsc.get_packages_names():
             locales = sorted(arsc.get_locales(package), key=lambda loc: loc != "\x00\x00")
