@@ -14,7 +14,7 @@ from hegui.governance.crud._util import aware, bounded, check_decider
 from hegui.governance.domain.ladder import Ladder, default_ladder
 from hegui.governance.models import GovAppeal, GovDecision
 from hegui.service.crud import audit
-from hegui.service.crud._common import get_or_404
+from hegui.service.crud._common import get_or_404, mark_lifted
 from hegui.service.db.models import utcnow
 from hegui.service.errors import InvalidInputError, PermissionDeniedError, StateError
 
@@ -100,7 +100,7 @@ def resolve_appeal(
         decision.state = "overturned"
         for s in cases.sanctions_of_decision(session, decision_id=decision.id):
             if s.lifted_at is None:
-                s.lifted_at, s.lifted_by, s.lift_reason = now, actor_id, reason
+                mark_lifted(s, actor_id=actor_id, reason=reason, at=now)
                 lifted.append(s)
         for c in cases.reported_content(session, case):
             c.removed_at = None

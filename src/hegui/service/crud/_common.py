@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
+from datetime import datetime
+from typing import Any, TypeVar
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from hegui.service.db.models import Base
+from hegui.service.db.models import Base, utcnow
 from hegui.service.errors import InvalidInputError, NotFoundError
 
 M = TypeVar("M", bound=Base)
@@ -65,3 +66,9 @@ def require_text(value: str, what: str, *, max_len: int | None = None) -> str:
             zh=f"内容超过 {max_len} 个字符，请缩短。",
         )
     return text
+
+
+def mark_lifted(row: Any, *, actor_id: int, reason: str, at: datetime | None = None) -> None:
+    """Record who ended ``row`` (a removal, a review before release, a sanction), when and why:
+    its ``lifted_at``, ``lifted_by`` and ``lift_reason``."""
+    row.lifted_at, row.lifted_by, row.lift_reason = at or utcnow(), actor_id, reason

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hegui.service.crud import audit
-from hegui.service.crud._common import get_or_404, require_text
-from hegui.service.db.models import Organisation, ReleaseReview, utcnow
+from hegui.service.crud._common import get_or_404, mark_lifted, require_text
+from hegui.service.db.models import Organisation, ReleaseReview
 from hegui.service.errors import StateError
 
 
@@ -69,9 +69,7 @@ def lift(session: Session, *, organisation_id: int, reason: str, actor_id: int) 
             f"{org.name} is not under review before release; nothing to lift",
             zh=f"{org.name} 未处于上架前检测，无需解除。",
         )
-    review.lifted_at = utcnow()
-    review.lifted_by = actor_id
-    review.lift_reason = reason
+    mark_lifted(review, actor_id=actor_id, reason=reason)
     session.flush()
     audit.record(
         session,

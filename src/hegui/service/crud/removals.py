@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hegui.service.crud import audit
-from hegui.service.crud._common import get_or_404, require_text
+from hegui.service.crud._common import get_or_404, mark_lifted, require_text
 from hegui.service.db.models import App, RectificationCase, Removal, utcnow
 from hegui.service.errors import StateError
 
@@ -83,9 +83,7 @@ def lift_removal(session: Session, *, app_id: int, reason: str, actor_id: int) -
         raise StateError(
             f"{app.package} is not removed; nothing to lift", zh=f"{app.package} 未下架，无需解除。"
         )
-    removal.lifted_at = utcnow()
-    removal.lifted_by = actor_id
-    removal.lift_reason = reason
+    mark_lifted(removal, actor_id=actor_id, reason=reason)
     session.flush()
     audit.record(
         session,
