@@ -80,7 +80,8 @@ def describe_error(exc: BaseException) -> BatchError:
     if isinstance(exc, ApkError | ScanTimeout):
         return BatchError(kind=exc.kind, message=exc.message)
     if isinstance(exc, HeguiError):
-        kind = next((k for cls, k in _KINDS if isinstance(exc, cls)), "error")
+        own = getattr(type(exc), "kind", None)  # an error class may name its kind (PolicyError: "policy")
+        kind = own if isinstance(own, str) else next((k for cls, k in _KINDS if isinstance(exc, cls)), "error")
         return BatchError(kind=kind, message=str(exc))
     return BatchError(kind="internal", message=f"{type(exc).__name__}: {exc}")
 

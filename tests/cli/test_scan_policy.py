@@ -53,3 +53,13 @@ def test_unreadable_policy_is_one_line_and_exit_2(runner, in_tmp_cwd, tmp_path) 
     binary.write_bytes(b"\x00\x01" * 50)
     result = _run(runner, "scan", FIXTURES / "apk" / "clean.apk", "--policy", binary)
     assert result.exit_code == 2 and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_scan_and_policy_check_name_a_bad_policy_alike(runner, in_tmp_cwd, tmp_path) -> None:
+    pdf = tmp_path / "privacy.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n%\xe2\xe3\n")
+    scanned = _run(runner, "scan", FIXTURES / "apk" / "clean.apk", "--policy", pdf)
+    checked = _run(runner, "policy", "check", pdf)
+    assert scanned.exit_code == checked.exit_code == 2
+    line = f"hegui: {pdf}: policy: PDF policies are not supported: save the policy as text or HTML"
+    assert scanned.stderr.strip() == checked.stderr.strip() == line

@@ -5,7 +5,6 @@ scanned with this policy and the policy-consistency findings (``HG-POL-*``) are 
 from __future__ import annotations
 
 import json
-import sys
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -15,7 +14,6 @@ from rich.console import Console
 from rich.table import Table
 
 from hegui.cli.options import Lang
-from hegui.errors import HeguiError
 from hegui.policy import analyse, load
 from hegui.policy.model import ELEMENTS, POLICY_ONLY_PI_TYPES, PolicyAnalysis
 
@@ -28,19 +26,10 @@ policy_app = typer.Typer(
     rich_markup_mode=None,
 )
 
-EXIT_ERROR = 2
-
 
 class PolicyFormat(StrEnum):
     text = "text"
     json = "json"
-
-
-def _fail(file: str, exc: BaseException) -> None:
-    kind = getattr(exc, "kind", None) or ("error" if isinstance(exc, HeguiError) else "internal")
-    message = str(exc) if isinstance(exc, HeguiError) else f"{type(exc).__name__}: {exc}"
-    print(f"hegui: {file}: {kind}: {message}", file=sys.stderr)
-    raise typer.Exit(EXIT_ERROR)
 
 
 def _pi_name(pi: str, zh: bool) -> str:
@@ -132,14 +121,14 @@ def check(
     ] = None,
 ) -> None:
     """Analyse a privacy policy: PI types collected, third parties/SDKs, required elements."""
-    try:
+    from hegui.cli import main as cli
+
+    with cli._errors_as_lines(file):  # one line and exit 2, never a traceback
         analysis = analyse(load(file), analyser=analyser)
-        findings = _scan_with_policy(apk, analysis) if apk else None
-    except typer.Exit:
-        raise
-    except Exception as exc:  # noqa: BLE001 - one line and exit 2, never a traceback
-        _fail(apk if apk and not isinstance(exc, HeguiError) else file, exc)
-        return
+    findings = None
+    if apk:
+        with cli._errors_as_lines(apk):
+            findings = _scan_with_policy(apk, analysis)
     if fmt is PolicyFormat.json:
         out: dict[str, Any] = analysis.model_dump(mode="json")
         if findings is not None:
