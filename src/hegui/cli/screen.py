@@ -108,23 +108,25 @@ def screen(
 ) -> None:
     """Screen Chinese posts for porn, prohibited goods, black-market services, gambling, fraud and
     minors: one JSON line per post with scores, labels and evidence. Scores only order a review queue."""
+    from hegui.batch import BatchError
+    from hegui.cli import main as cli
     from hegui.governance.screen import available_screeners
 
     if format not in FORMATS:
-        typer.echo(f"hegui: --format: unknown format {format!r}; use one of {', '.join(FORMATS)}", err=True)
-        raise typer.Exit(2)
-    if screener not in available_screeners():
-        typer.echo(
-            f"hegui: --screener: unknown screener {screener!r}; available: "
-            f"{', '.join(available_screeners())}",
-            err=True,
+        cli._fatal(
+            "--format",
+            BatchError(kind="usage", message=f"unknown format {format!r}; use one of {', '.join(FORMATS)}"),
         )
-        raise typer.Exit(2)
+    if screener not in available_screeners():
+        names = ", ".join(available_screeners())
+        cli._fatal(
+            "--screener",
+            BatchError(kind="usage", message=f"unknown screener {screener!r}; available: {names}"),
+        )
     try:
         stream = sys.stdin.buffer if file is None or str(file) == "-" else file.open("rb")
     except OSError as exc:
-        typer.echo(f"hegui: {file}: io: cannot read: {exc.strerror or exc}", err=True)
-        raise typer.Exit(2) from None
+        cli._fatal(file or "stdin", BatchError(kind="io", message=f"cannot read: {exc.strerror or exc}"))
     records: list[dict[str, Any]] = []
     out = sys.stdout
     try:
@@ -133,8 +135,7 @@ def screen(
             if threshold_report:
                 records.append({"categories": record["categories"]} if "categories" in record else {})
     except OSError as exc:
-        typer.echo(f"hegui: {file or 'stdin'}: io: {exc.strerror or exc}", err=True)
-        raise typer.Exit(2) from None
+        cli._fatal(file or "stdin", BatchError(kind="io", message=str(exc.strerror or exc)))
     finally:
         if stream is not sys.stdin.buffer:
             stream.close()
