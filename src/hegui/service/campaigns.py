@@ -8,18 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hegui.service.db.models import AuditLog, Campaign, Job, Result, utcnow
+from hegui.service.db.models import AuditLog, Campaign, Job, Result, aware, utcnow
 from hegui.service.tasks import LIVE, enqueue
-
-
-def _aware(dt: datetime | None) -> datetime | None:  # SQLite gives naive UTC datetimes back
-    return dt.replace(tzinfo=UTC) if dt is not None and dt.tzinfo is None else dt
 
 
 def start_campaign(
@@ -104,7 +100,7 @@ def campaign_progress(session: Session, campaign_id: int) -> CampaignProgress:
         if status in ("done", "failed") and attempts > 0:
             analysed += 1
         if finished_at is not None:
-            last = max(filter(None, (last, _aware(finished_at))))
+            last = max(filter(None, (last, aware(finished_at))))
     verdicts = {"pass": 0, "fail": 0, "needs-review": 0}
     by_rule: dict[str, int] = {}
     with_result: set[int] = set()
@@ -122,8 +118,8 @@ def campaign_progress(session: Session, campaign_id: int) -> CampaignProgress:
     for vid, st in states.items():
         if vid not in with_result:
             counts["running" if "running" in st else "queued" if "queued" in st else "failed"] += 1
-    started = _aware(campaign.created_at)
-    finished = _aware(campaign.finished_at) or (last if not counts["queued"] + counts["running"] else None)
+    started = aware(campaign.created_at)
+    finished = aware(campaign.finished_at) or (last if not counts["queued"] + counts["running"] else None)
     elapsed = max(((finished or utcnow()) - started).total_seconds(), 0.0) if started else 0.0
     return CampaignProgress(
         campaign_id=campaign.id,

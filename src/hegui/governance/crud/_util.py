@@ -1,8 +1,6 @@
-"""Helpers of the governance crud: aware UTC times, bounded text, the deciding user's role."""
+"""Helpers of the governance crud: bounded text, the deciding user's role."""
 
 from __future__ import annotations
-
-from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
 
@@ -10,11 +8,6 @@ from hegui.service.db.models import User
 from hegui.service.errors import InvalidInputError, PermissionDeniedError
 
 DECIDERS = frozenset({"moderator", "admin"})
-
-
-def aware(dt: datetime | None) -> datetime | None:
-    """SQLite gives back naive datetimes: they are UTC."""
-    return dt.replace(tzinfo=UTC) if dt is not None and dt.tzinfo is None else dt
 
 
 def bounded(value: str | None, what: str, max_len: int, *, required: bool = False) -> str:

@@ -10,12 +10,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hegui.governance.crud import cases
-from hegui.governance.crud._util import aware, bounded, check_decider
+from hegui.governance.crud._util import bounded, check_decider
 from hegui.governance.domain.ladder import Ladder, default_ladder
 from hegui.governance.models import GovAppeal, GovDecision
 from hegui.service.crud import audit
 from hegui.service.crud._common import get_or_404, mark_lifted
-from hegui.service.db.models import utcnow
+from hegui.service.db.models import aware, utcnow
 from hegui.service.errors import InvalidInputError, PermissionDeniedError, StateError
 
 MAX_TEXT = 2000

@@ -9,13 +9,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hegui.governance import notice
-from hegui.governance.crud._util import aware, bounded
+from hegui.governance.crud._util import bounded
 from hegui.governance.domain import categories
 from hegui.governance.domain.notice_counts import SEVERITY_ORDER, Row, count
 from hegui.governance.models import GovAccount, GovCase, GovDecision, GovGroup, GovNotice, GovSanction
 from hegui.service.crud import audit
 from hegui.service.crud._common import get_or_404
-from hegui.service.db.models import utcnow
+from hegui.service.db.models import aware, utcnow
 from hegui.service.errors import InvalidInputError, StateError
 
 MAX_PERIOD_DAYS = 366

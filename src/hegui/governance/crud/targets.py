@@ -9,10 +9,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hegui.governance.crud._util import aware, bounded
+from hegui.governance.crud._util import bounded
 from hegui.governance.models import GovAccount, GovDecision, GovGroup, GovSanction
 from hegui.service.crud import audit
-from hegui.service.db.models import utcnow
+from hegui.service.db.models import aware, utcnow
 from hegui.service.errors import InvalidInputError, NotFoundError
 
 _UID = re.compile(r"^[A-Za-z0-9_.@+-]{1,64}$")
