@@ -1,4 +1,5 @@
-"""Reading the governance forms: bounded fields (the service's ``read_form``), ids, dates, checkboxes."""
+"""Reading the governance forms, beside the service's ``read_form`` and ``text_field``: choices, dates,
+checkboxes."""
 
 from __future__ import annotations
 
@@ -6,14 +7,7 @@ from datetime import date
 from typing import Any
 
 from hegui.service.errors import InvalidInputError
-
-
-def field(form: Any, name: str, max_len: int) -> str:
-    value = form.get(name)
-    text = value.strip() if isinstance(value, str) else ""
-    if len(text) > max_len:
-        raise InvalidInputError(f"{name}: more than {max_len} characters")
-    return text
+from hegui.service.web.render import text_field
 
 
 def checked(form: Any, name: str) -> bool:
@@ -21,14 +15,14 @@ def checked(form: Any, name: str) -> bool:
 
 
 def choice(form: Any, name: str, allowed: tuple[str, ...], default: str) -> str:
-    value = field(form, name, 40) or default
+    value = text_field(form, name, max_len=40) or default
     if value not in allowed:
         raise InvalidInputError(f"{name}: not one of {', '.join(allowed)}")
     return value
 
 
 def day(form: Any, name: str, *, required: bool = False) -> date | None:
-    value = field(form, name, 10)
+    value = text_field(form, name, max_len=10)
     if not value:
         if required:
             raise InvalidInputError(f"{name} is required")

@@ -9,14 +9,14 @@ from fastapi import APIRouter, Depends, Path, Request, Response
 from hegui.governance.crud import appeals, cases, complaints, targets
 from hegui.governance.crud.cases import DecisionIn
 from hegui.governance.models import OUTCOMES, SEVERITIES, GovAccount
-from hegui.governance.web.forms import checked, choice, field
+from hegui.governance.web.forms import checked, choice
 from hegui.governance.web.render import page
 from hegui.service.api.deps import SessionDep
 from hegui.service.crud import audit
 from hegui.service.db.models import User
 from hegui.service.errors import InvalidInputError, StateError
 from hegui.service.web.i18n import request_lang, t
-from hegui.service.web.render import WebRoute, page_user, read_form, redirect
+from hegui.service.web.render import WebRoute, page_user, read_form, redirect, text_field
 
 router = APIRouter(route_class=WebRoute)
 Reader = Annotated[User, Depends(page_user("moderator", "regulator"))]
@@ -105,8 +105,8 @@ async def decide(case_id: IdPath, request: Request, user: Moderator, session: Se
             actor_id=user.id,
             decision=DecisionIn(
                 outcome=choice(form, "outcome", OUTCOMES, "violation"),
-                reason=field(form, "reason", 2000),
-                category=field(form, "category", 81),
+                reason=text_field(form, "reason", max_len=2000),
+                category=text_field(form, "category", max_len=81),
                 severity=choice(form, "severity", SEVERITIES, "medium"),
                 evidence_verified=checked(form, "verified"),
                 evasion=checked(form, "evasion"),
@@ -119,12 +119,15 @@ async def decide(case_id: IdPath, request: Request, user: Moderator, session: Se
 @router.post("/cases/{case_id}/appeal")
 async def file_appeal(case_id: IdPath, request: Request, user: Moderator, session: SessionDep) -> Response:
     def act(form: Any) -> None:
-        decision_id = field(form, "decision_id", 12)
+        decision_id = text_field(form, "decision_id", max_len=12)
         ids = [d.id for d in cases.decisions_of(session, case_id=case_id)]
         if not decision_id.isdigit() or int(decision_id) not in ids:
             raise InvalidInputError("not a decision of this case")
         appeals.file_appeal(
-            session, decision_id=int(decision_id), text=field(form, "text", 2000), filed_by=user.id
+            session,
+            decision_id=int(decision_id),
+            text=text_field(form, "text", max_len=2000),
+            filed_by=user.id,
         )
 
     return await _act(request, user, session, case_id, act)
@@ -140,7 +143,7 @@ async def resolve_appeal(
             appeal_id=appeal_id,
             actor_id=user.id,
             resolution=choice(form, "resolution", appeals.RESOLUTIONS, "upheld"),
-            reason=field(form, "reason", 2000),
+            reason=text_field(form, "reason", max_len=2000),
         )
 
     return await _act(request, user, session, case_id, act)

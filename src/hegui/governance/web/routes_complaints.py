@@ -8,13 +8,13 @@ from fastapi import APIRouter, Depends, Request, Response
 
 from hegui.governance.crud import complaints
 from hegui.governance.crud.complaints import ComplaintIn, EvidenceIn
-from hegui.governance.web.forms import checked, field
+from hegui.governance.web.forms import checked
 from hegui.governance.web.render import page
 from hegui.service.api.deps import SessionDep
 from hegui.service.db.models import ROLES, User
 from hegui.service.errors import InvalidInputError
 from hegui.service.web.i18n import request_lang, t
-from hegui.service.web.render import WebRoute, page_user, read_form, redirect
+from hegui.service.web.render import WebRoute, page_user, read_form, redirect, text_field
 
 router = APIRouter(route_class=WebRoute)
 AnyUser = Annotated[User, Depends(page_user(*ROLES))]
@@ -58,7 +58,7 @@ async def complaint_submit(request: Request, user: AnyUser, session: SessionDep)
 
 def _submit(session: SessionDep, user: User, raw: Any, values: dict[str, str]) -> Any:
     for k in FIELDS:
-        values[k] = field(raw, k, 2000)
+        values[k] = text_field(raw, k, max_len=2000)
     evidence = []
     if values["ev_text"] or values["ev_url"] or values["ev_media"]:
         kind = (

@@ -10,13 +10,13 @@ from fastapi import APIRouter, Depends, Path, Request, Response
 
 from hegui.governance.crud import notices
 from hegui.governance.models import GovNotice
-from hegui.governance.web.forms import day, field
+from hegui.governance.web.forms import day
 from hegui.governance.web.render import page
 from hegui.service.api.deps import SessionDep
 from hegui.service.db.models import User
 from hegui.service.errors import InvalidInputError, StateError
 from hegui.service.web.i18n import request_lang, t
-from hegui.service.web.render import WebRoute, optional_user, page_user, read_form, redirect
+from hegui.service.web.render import WebRoute, optional_user, page_user, read_form, redirect, text_field
 
 router = APIRouter(route_class=WebRoute)
 Reader = Annotated[User, Depends(page_user("moderator", "regulator"))]
@@ -54,10 +54,10 @@ def notices_page(request: Request, user: Reader, session: SessionDep) -> Respons
 async def create_notice(request: Request, user: Moderator, session: SessionDep) -> Response:
     raw = await read_form(request)
     form = {
-        "start": field(raw, "start", 10),
-        "end": field(raw, "end", 10),
-        "category": field(raw, "category", 81),
-        "title": field(raw, "title", 300),
+        "start": text_field(raw, "start", max_len=10),
+        "end": text_field(raw, "end", max_len=10),
+        "category": text_field(raw, "category", max_len=81),
+        "title": text_field(raw, "title", max_len=300),
     }
     try:
         n = notices.create_notice(

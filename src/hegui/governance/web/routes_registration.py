@@ -8,13 +8,13 @@ from fastapi import APIRouter, Depends, Request, Response
 
 from hegui.governance.crud import registration
 from hegui.governance.crud.registration import ControlIn
-from hegui.governance.web.forms import checked, day, field
+from hegui.governance.web.forms import checked, day
 from hegui.governance.web.render import page
 from hegui.service.api.deps import SessionDep
 from hegui.service.db.models import User
 from hegui.service.errors import InvalidInputError
 from hegui.service.web.i18n import request_lang, t
-from hegui.service.web.render import WebRoute, optional_user, page_user, read_form, redirect
+from hegui.service.web.render import WebRoute, optional_user, page_user, read_form, redirect, text_field
 
 router = APIRouter(route_class=WebRoute)
 Reader = Annotated[User, Depends(page_user("moderator", "regulator"))]
@@ -44,7 +44,7 @@ def controls_page(request: Request, user: Reader, session: SessionDep) -> Respon
 @router.post("/registration")
 async def set_control(request: Request, user: Moderator, session: SessionDep) -> Response:
     raw = await read_form(request)
-    form = {k: field(raw, k, 2000) for k in EMPTY}
+    form = {k: text_field(raw, k, max_len=2000) for k in EMPTY}
     try:
         registration.set_control(
             session,
