@@ -57,6 +57,11 @@ def test_hostile_ids_and_queries(gapi) -> None:
     assert gapi.get(f"{G}/cases/queue?limit=100000", "moderator").status_code == 422
     assert gapi.get(f"{G}/accounts/{'a' * 65}/status", "store").status_code == 422
     assert gapi.get(f"{G}/public/registration?channel=<x>").status_code == 422
+    check = f"{G}/public/registration/check"
+    for bad in ({"age": -1}, {"age": 10**12}, {"channel": "<x>"}, {"is_admin": True}, {"age": "twelve"}):
+        assert gapi.post(check, json=bad).status_code == 422, bad
+    ok = gapi.post(check, json={"age": 30})
+    assert ok.status_code == 200 and ok.json()["allowed"] is True
     assert gapi.client.put(
         f"{G}/registration/controls/BAD CHANNEL", headers=gapi.h("moderator"), json={"reason": "x"}
     ).status_code in (404, 422)

@@ -109,3 +109,61 @@ def test_notice_counts_distinct_targets_heaviest_sanction() -> None:
     idents = [e["identifier"] for e in c["examples"]]
     assert "wxid_ab****yz" in idents and "138****5678" in idents
     assert all(e["name"] != "张三" for e in c["examples"])
+
+
+def _controls(**kw):
+    base = {
+        "channel": "app",
+        "open": True,
+        "message": "",
+        "resume_on": None,
+        "require_phone": False,
+        "require_real_name": False,
+        "minors_mode": False,
+    }
+    return base | kw
+
+
+def test_registration_open_channel_admits_an_adult_with_nothing_bound() -> None:
+    from hegui.governance.domain.registration import Applicant, decide
+
+    d = decide(_controls(), Applicant(age=30))
+    assert (d.allowed, d.reasons, d.minors_mode, d.limits) == (True, [], False, ())
+
+
+def test_registration_lists_every_refusal_with_its_rule() -> None:
+    from hegui.governance.domain.registration import Applicant, decide
+
+    controls = _controls(open=False, message="合规升级，暂停注册", require_phone=True, require_real_name=True)
+    d = decide(controls, Applicant(age=12, streamer=True))
+    assert not d.allowed
+    assert [r["code"] for r in d.reasons] == [
+        "paused",
+        "phone_required",
+        "real_name_required",
+        "guardian_consent_required",
+        "no_streamer_under_16",
+    ]
+    assert d.reasons[0]["message"] == "合规升级，暂停注册" == d.message
+    by_code = {r["code"]: r for r in d.reasons}
+    assert by_code["guardian_consent_required"]["basis"] == "个人信息保护法 第三十一条"
+    assert by_code["no_streamer_under_16"]["basis"] == "未成年人保护法 第七十六条"
+    en = decide(controls | {"open": True}, Applicant(phone_bound=True, real_name_verified=True), "en")
+    assert (en.allowed, en.reasons) == (True, [])
+
+
+def test_registration_minors_mode_applies_to_minors_and_needs_an_age() -> None:
+    from hegui.governance.domain.registration import MINORS_MODE_LIMITS, Applicant, decide
+
+    on = _controls(minors_mode=True)
+    teen = decide(on, Applicant(age=15))
+    assert teen.allowed and teen.minors_mode and teen.limits == MINORS_MODE_LIMITS
+    assert decide(on, Applicant(age=18)).minors_mode is False
+    unknown = decide(on, Applicant())
+    assert not unknown.allowed and [r["code"] for r in unknown.reasons] == ["age_unknown_in_minors_mode"]
+    # without minors' mode a minor registers normally; under 14 still needs a guardian
+    assert decide(_controls(), Applicant(age=15)).minors_mode is False
+    assert decide(_controls(), Applicant(age=13, guardian_consent=True)).allowed
+    # a 16-year-old may stream; a 15-year-old may register, but not as a streamer
+    assert decide(_controls(), Applicant(age=16, streamer=True)).allowed
+    assert not decide(_controls(), Applicant(age=15, streamer=True)).allowed

@@ -137,6 +137,12 @@ def test_done_when(gapi, db_sessions) -> None:
     assert (
         gapi.get(f"{G}/public/registration?channel=phone&lang=en").json()["message"] == "Registration paused"
     )
+    refused = gapi.post(f"{G}/public/registration/check?lang=en", json={"channel": "phone", "age": 15})
+    assert refused.status_code == 200, refused.text
+    body = refused.json()
+    assert body["allowed"] is False and body["message"] == "Registration paused"
+    assert body["resume_on"] == "2026-12-01" and body["minors_mode"] is True
+    assert [r["code"] for r in body["reasons"]] == ["paused", "phone_required"]
 
     # the decisions, exported for a transparency report (masked)
     rows = gapi.get(f"{G}/notices/export/decisions?start={today}&end={today}", "regulator").json()

@@ -7,9 +7,16 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 
 from hegui.governance.api.deps import GovReader, Moderator
-from hegui.governance.api.schemas import ControlPublic, ControlSet, RegistrationStatus
+from hegui.governance.api.schemas import (
+    ControlPublic,
+    ControlSet,
+    RegistrationCheck,
+    RegistrationDecision,
+    RegistrationStatus,
+)
 from hegui.governance.crud import registration
 from hegui.governance.crud.registration import ControlIn
+from hegui.governance.domain.registration import Applicant
 from hegui.governance.models import GovRegistrationControl
 from hegui.service.api.deps import SessionDep
 from hegui.service.api.errors import AUTH_ERRORS
@@ -47,3 +54,17 @@ def status(
     lang: Annotated[str, Query(pattern="^(zh|en)$")] = "zh",
 ) -> dict[str, object]:
     return registration.effective(session, channel=channel, lang=lang)
+
+
+@public_router.post(
+    "/check",
+    response_model=RegistrationDecision,
+    summary="May this applicant register now? Every refusal reason, with its rule (no login; nothing stored)",
+)
+def check(
+    body: RegistrationCheck,
+    session: SessionDep,
+    lang: Annotated[str, Query(pattern="^(zh|en)$")] = "zh",
+) -> dict[str, object]:
+    applicant = Applicant(**body.model_dump(exclude={"channel"}))
+    return registration.check(session, channel=body.channel, applicant=applicant, lang=lang)

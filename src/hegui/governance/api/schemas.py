@@ -220,6 +220,33 @@ class RegistrationStatus(Public):
     minors_mode: bool
 
 
+class RegistrationCheck(Input):
+    """What the client knows of an applicant (nothing of it is stored)."""
+
+    channel: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{0,39}$")] = "app"
+    phone_bound: bool = False
+    real_name_verified: bool = False
+    age: Annotated[int, Field(ge=0, le=150)] | None = None
+    guardian_consent: bool = False
+    streamer: bool = False
+
+
+class RefusalReason(Public):
+    code: str
+    message: str
+    basis: str
+
+
+class RegistrationDecision(Public):
+    channel: str
+    allowed: bool
+    reasons: list[RefusalReason]
+    minors_mode: bool
+    limits: list[str]
+    message: str
+    resume_on: date | None
+
+
 class DecisionExport(Public):
     """One decided violation in force, for transparency reports (identifiers masked)."""
 

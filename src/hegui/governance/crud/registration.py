@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hegui.governance.crud._util import bounded
+from hegui.governance.domain.registration import Applicant, decide
 from hegui.governance.models import GovRegistrationControl
 from hegui.service.crud import audit
 from hegui.service.db.models import utcnow
@@ -113,4 +114,19 @@ def effective(session: Session, *, channel: str, lang: str = "zh") -> dict[str, 
         "require_phone": any(r.require_phone for r in rows),
         "require_real_name": any(r.require_real_name for r in rows),
         "minors_mode": any(r.minors_mode for r in rows),
+    }
+
+
+def check(session: Session, *, channel: str, applicant: Applicant, lang: str = "zh") -> dict[str, Any]:
+    """``effective`` controls applied to an applicant (``domain.registration.decide``)."""
+    controls = effective(session, channel=channel, lang=lang)
+    d = decide(controls, applicant, lang)
+    return {
+        "channel": controls["channel"],
+        "allowed": d.allowed,
+        "reasons": d.reasons,
+        "minors_mode": d.minors_mode,
+        "limits": list(d.limits),
+        "message": d.message,
+        "resume_on": d.resume_on,
     }
