@@ -2,12 +2,14 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
+import time
 from pathlib import Path
 
 import pytest
 
 from hegui.service.errors import InvalidInputError, NotFoundError, ServiceError, TooLargeError
-from hegui.service.storage import CHUNK, LocalStore, Store, make_store
+from hegui.service.storage import CHUNK, STALE_TMP_S, LocalStore, Store, make_store
 
 
 class Trickle(io.RawIOBase):
@@ -91,3 +93,39 @@ def test_store_protocol(tmp_path: Path) -> None:
     assert isinstance(make_store(tmp_path), Store)
     stored = make_store(tmp_path).put_stream(io.BytesIO(b"\x7fELF"), max_bytes=10)
     assert stored.path.suffix == ".apk" and not stored.path.stat().st_mode & 0o111  # never executable
+
+
+def test_sweep_removes_only_stale_temporary_files(tmp_path: Path) -> None:
+    store = LocalStore(tmp_path)
+    held = store.put_stream(io.BytesIO(b"apk bytes"), max_bytes=100, hold=True)
+    assert held.hold is not None and held.hold.exists()
+    stale = tmp_path / "tmp" / "upload-dead.part"  # a killed process's upload
+    stale.write_bytes(b"half")
+    old = time.time() - STALE_TMP_S - 60
+    os.utime(stale, (old, old))
+    other = tmp_path / "tmp" / "notes.txt"  # not ours: never touched
+    other.write_text("x")
+    os.utime(other, (old, old))
+    assert store.sweep_tmp() == 1
+    assert not stale.exists() and other.exists()
+    assert held.hold.exists() and store.exists(held.sha256)  # a live upload's hold stays
+    assert store.sweep_tmp(older_than_s=-1) == 1  # everything .part: the hold too, never the stored file
+    assert store.exists(held.sha256)
+    assert LocalStore(tmp_path / "never-used").sweep_tmp() == 0
+
+
+def test_service_start_sweeps_a_killed_uploads_file(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from hegui.service.app import create_app
+    from hegui.service.config import Settings
+
+    settings = Settings(data_dir=tmp_path)
+    stale = Path(settings.store_path) / "tmp" / "upload-killed.part"
+    stale.parent.mkdir(parents=True)
+    stale.write_bytes(b"half an upload")
+    old = time.time() - STALE_TMP_S - 60
+    os.utime(stale, (old, old))
+    with TestClient(create_app(settings)) as client:
+        assert client.get("/api/v1/health").status_code == 200
+    assert not stale.exists()

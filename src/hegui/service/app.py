@@ -119,6 +119,9 @@ def create_app(settings: Settings | None = None, *, dispatcher: Any = None) -> F
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await run_in_threadpool(_migrate_sqlite, settings)
         await run_in_threadpool(_recover, app)
+        sweep = getattr(store, "sweep_tmp", None)
+        if sweep is not None:
+            await run_in_threadpool(sweep)  # temporary files of a process killed mid-upload
         try:
             yield
         finally:

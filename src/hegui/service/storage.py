@@ -11,6 +11,8 @@ File names never come from the upload, and nothing in the store is ever executed
 stored bytes, ``StoredFile.hold``, until :func:`release`: a refused upload deletes the stored file
 when no version uses it, which may race with an accepted upload of the same bytes that has not
 committed yet; the accepted one then puts the file back from its own link (``release(restore=True)``).
+A process killed mid-upload leaves its temporary file behind: ``sweep_tmp`` (run when the service
+starts) deletes those older than a day.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import os
 import re
 import shutil
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Protocol, runtime_checkable
@@ -28,6 +31,7 @@ from typing import BinaryIO, Protocol, runtime_checkable
 from hegui.service.errors import InvalidInputError, NotFoundError, TooLargeError
 
 CHUNK = 1024 * 1024
+STALE_TMP_S = 24 * 3600  # no request holds a temporary file this long: older ones are a killed process's
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
@@ -91,6 +95,28 @@ class LocalStore:
         except FileNotFoundError:
             return False
         return True
+
+    def sweep_tmp(self, *, older_than_s: float = STALE_TMP_S) -> int:
+        """Delete temporary files that no live request can own (older than ``older_than_s``): the
+        uploads and holds of a process that was killed mid-way. Returns how many were deleted."""
+        cutoff = time.time() - older_than_s
+        n = 0
+        try:
+            entries = list(os.scandir(self._tmp))
+        except FileNotFoundError:
+            return 0
+        for e in entries:
+            try:
+                if (
+                    e.name.endswith(".part")
+                    and e.is_file(follow_symlinks=False)
+                    and e.stat().st_mtime < cutoff
+                ):
+                    os.unlink(e.path)
+                    n += 1
+            except FileNotFoundError:
+                continue  # another process swept it first
+        return n
 
     def put_stream(self, stream: Readable, *, max_bytes: int, hold: bool = False) -> StoredFile:
         self._tmp.mkdir(parents=True, exist_ok=True)
