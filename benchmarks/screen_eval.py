@@ -5,13 +5,18 @@ per evasion trick, false positives on benign look-alikes, and throughput on one 
                                      [--rounds 3] [--screener lexicon] [--misses N] [--sets dev test ...]
 
 Inputs (--sets): tests/governance/data/posts_dev.jsonl (``dev``, used to tune the lexicon),
-posts_test.jsonl (``test``: written before the screener by its author; now a regression set) and
-posts_independent.jsonl, written by someone who never saw the screener, split by line into
-``independent-tune`` (even lines: its misses may guide changes) and ``independent-holdout`` (odd
-lines: only its summary is ever shown, --misses is ignored for it). Throughput: the test set
-repeated to at least --min-posts posts, screened by ``screen_many`` in this one process (a single core), --rounds
-times, after one warm-up post (loading and compiling the lexicon is not timed): CPU time of the
-process, median and best pass. A benchmark: exit 0 whatever it finds.
+posts_test.jsonl (``test``: written before the screener by its author; now a regression set),
+posts_independent.jsonl (``independent-tune`` / ``independent-holdout``: written by someone who never
+saw the screener; its even lines guided the second round, its odd lines were the blind holdout of
+that round; since the third round both halves may guide changes) and posts_independent2.jsonl
+(``independent2``: written by another author who never saw the screener, its lexicon, its tests or
+the other sets; the blind set now: only its summary is ever shown, --misses is ignored for it). ``real-benign``:
+the paragraphs of the real privacy policies in ../shared/policies (when present), real text that
+breaks no rule, so every post flagged there is a false positive (not in the throughput mix).
+Throughput: the posts of every set named, repeated to at least --min-posts posts, screened by
+``screen_many`` in this one process (a single core), --rounds times, after one warm-up post (loading
+and compiling the lexicon is not timed): CPU time of the process, median and best pass, and the CPU
+model, since posts per second depend on the machine. A benchmark: exit 0 whatever it finds.
 """
 
 from __future__ import annotations
@@ -29,17 +34,23 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "governance" / "data"
-# dev: tuned on; test: written by the screener's author before tuning, never tuned on;
-# independent: written by someone who never saw the screener, its lexicons or its tests; its
-# even lines (independent-tune) may guide changes, its odd lines (independent-holdout) may not.
+# dev: tuned on; test: written by the screener's author before tuning, now a regression set;
+# independent: written by someone who never saw the screener; both halves may now guide changes
+# (the odd half was the second round's blind holdout). independent2: another author, blind: only
+# its summary may be looked at, never its posts or misses.
 SETS = {
     "dev": DATA / "posts_dev.jsonl",
     "test": DATA / "posts_test.jsonl",
     "independent-tune": DATA / "posts_independent.jsonl",
     "independent-holdout": DATA / "posts_independent.jsonl",
+    "independent2": DATA / "posts_independent2.jsonl",
 }
+# real text that breaks no rule: the paragraphs of the real privacy policies in ../shared/policies
+# (written by app operators; not in this repository): every flag there is a false positive.
+POLICIES = ROOT.parent / "shared" / "policies"
+REAL_BENIGN = "real-benign"
 HALVES = {"independent-tune": slice(0, None, 2), "independent-holdout": slice(1, None, 2)}
-BLIND = {"independent-holdout"}  # its misses are never printed: only its summary may be looked at
+BLIND = {"independent2"}  # its misses are never printed: only its summary may be looked at
 DEFAULT_OUT = ROOT / "benchmarks" / "results" / "screen_eval.json"
 CATEGORIES = ("porn", "prohibited_goods", "black_market", "gambling", "fraud", "minors")
 # The issue's targets. Reported, never asserted.
@@ -49,6 +60,16 @@ TARGET_POSTS_PER_S = 10_000
 
 def load(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+
+
+def load_real_benign(folder: Path = POLICIES) -> list[dict[str, Any]]:
+    """Each paragraph (8 characters or more) of each real policy, as a post that breaks no rule."""
+    posts = []
+    for f in sorted(folder.glob("*.txt")):
+        for line in f.read_text("utf-8", errors="replace").splitlines():
+            if len(line.strip()) >= 8:
+                posts.append({"text": line.strip(), "labels": [], "trick": "none", "benign_lookalike": False})
+    return posts
 
 
 def _ratio(a: int, b: int) -> float | None:
@@ -73,6 +94,9 @@ def evaluate(posts: list[dict[str, Any]], screener: str, misses: int = 0) -> dic
         if truth:
             t["positive"] += 1
             t["caught"] += truth <= got
+        if not truth:
+            benign["acceptable"] += 1
+            benign["acceptable_flagged"] += bool(got)
         if post.get("benign_lookalike"):
             benign["posts"] += 1
             benign["flagged"] += bool(got)
@@ -104,12 +128,17 @@ def evaluate(posts: list[dict[str, Any]], screener: str, misses: int = 0) -> dic
             "flagged": benign["flagged"],
             "false_positive_rate": _ratio(benign["flagged"], benign["posts"]),
         },
+        "acceptable_posts": {
+            "posts": benign["acceptable"],
+            "flagged": benign["acceptable_flagged"],
+            "false_positive_rate": _ratio(benign["acceptable_flagged"], benign["acceptable"]),
+        },
         "misses": wrong,
     }
 
 
 def throughput(posts: list[dict[str, Any]], screener: str, min_posts: int, rounds: int) -> dict[str, Any]:
-    """``rounds`` timed passes over the test set repeated to ``min_posts`` posts: CPU seconds of this
+    """``rounds`` timed passes over ``posts`` repeated to ``min_posts`` posts: CPU seconds of this
     process (one core) and wall seconds. On a shared machine other processes slow a pass down; the
     best pass is the closest to the cost on an idle core, the median the typical one."""
     from hegui.governance.screen import screen, screen_many
@@ -135,13 +164,31 @@ def throughput(posts: list[dict[str, Any]], screener: str, min_posts: int, round
         "posts_per_second_wall_median": round(n / wall[mid]),
         "mean_chars_per_post": round(sum(map(len, texts)) / n, 1),
         "load_average": [round(x, 2) for x in os.getloadavg()] if hasattr(os, "getloadavg") else None,
+        "cpu": _cpu_model(),
         "target_posts_per_second": TARGET_POSTS_PER_S,
     }
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
 
 
 def print_tables(doc: dict[str, Any]) -> None:
     for name, res in doc["sets"].items():
         print(f"\n{name}: {res['posts']} posts")
+        if not any(m["support"] for m in res["categories"].values()):  # nothing to find: flags only
+            fp = {c: m["fp"] for c, m in res["categories"].items() if m["fp"]}
+            a = res["acceptable_posts"]
+            print(
+                f"no violations in this set: {a['flagged']}/{a['posts']} posts flagged; per category {fp or 'none'}"
+            )
+            continue
         print(f"{'category':<18}{'P':>7}{'R':>7}{'F1':>7}{'TP':>6}{'FP':>6}{'FN':>6}")
         for c, m in res["categories"].items():
             flag = (
@@ -156,7 +203,11 @@ def print_tables(doc: dict[str, Any]) -> None:
         )
         print(f"recall per trick: {tricks}")
         b = res["benign_lookalikes"]
-        print(f"benign look-alikes flagged: {b['flagged']}/{b['posts']}")
+        a = res["acceptable_posts"]
+        print(
+            f"benign look-alikes flagged: {b['flagged']}/{b['posts']}; "
+            f"all acceptable posts flagged: {a['flagged']}/{a['posts']}"
+        )
         for m in res["misses"]:
             print(f"  miss: {m['labels']} -> {m['got']}: {m['text']}")
     t = doc["throughput"]
@@ -164,7 +215,7 @@ def print_tables(doc: dict[str, Any]) -> None:
         f"\nthroughput, one core: {t['posts']} posts x {t['rounds']} passes, CPU s {t['cpu_seconds']}: "
         f"{t['posts_per_cpu_second_median']} posts/s median, {t['posts_per_cpu_second_best']} best "
         f"(wall median {t['posts_per_second_wall_median']}/s; load average {t['load_average']}; "
-        f"target {TARGET_POSTS_PER_S}); {t['mean_chars_per_post']} characters a post"
+        f"target {TARGET_POSTS_PER_S}); {t['mean_chars_per_post']} characters a post; CPU {t['cpu']}"
     )
 
 
@@ -182,10 +233,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--rounds", type=int, default=3, help="timed passes (median and best reported)")
     p.add_argument("--screener", default="lexicon", help="screener name (default: %(default)s)")
     p.add_argument("--misses", type=int, default=0, help="print up to N misclassified posts per set")
-    p.add_argument("--sets", nargs="+", default=list(SETS), choices=list(SETS))
+    choices = [*SETS, REAL_BENIGN]
+    default = [n for n, f in SETS.items() if f.exists()] + ([REAL_BENIGN] if POLICIES.is_dir() else [])
+    p.add_argument("--sets", nargs="+", default=default, choices=choices)
     args = p.parse_args(argv)
     started = time.time()
-    sets = {name: load(SETS[name])[HALVES.get(name, slice(None))] for name in args.sets}
+    sets = {
+        name: load_real_benign() if name == REAL_BENIGN else load(SETS[name])[HALVES.get(name, slice(None))]
+        for name in args.sets
+    }
     doc = {
         "benchmark": "screen_eval",
         "started_at": time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(started)),
@@ -198,7 +254,11 @@ def main(argv: list[str] | None = None) -> int:
             for name, posts in sets.items()
         },
         "throughput": throughput(
-            sets.get("test") or next(iter(sets.values())), args.screener, args.min_posts, args.rounds
+            [post for name, posts in sets.items() if name != REAL_BENIGN for post in posts]
+            or sets[REAL_BENIGN],
+            args.screener,
+            args.min_posts,
+            args.rounds,
         ),
     }
     doc["elapsed_seconds"] = round(time.time() - started, 2)

@@ -122,3 +122,27 @@ def test_test_set_is_not_a_copy_of_the_dev_set() -> None:
     dev = {json.loads(line)["text"] for line in (DATA / "posts_dev.jsonl").read_text("utf-8").splitlines()}
     test = {json.loads(line)["text"] for line in (DATA / "posts_test.jsonl").read_text("utf-8").splitlines()}
     assert len(dev & test) <= 5
+
+
+def test_second_independent_set() -> None:
+    """Written blind by another author (its own trick names, see docs/governance-screening.md): well
+    formed, every category, every trick, benign look-alikes and ordinary posts, no copy of another set."""
+    tricks2 = {"none", "homophone", "pinyin", "split", "fullwidth", "traditional", "emoji", "contact", "link"}
+    tricks2 |= {"slang", "mixed"}
+    rows = [json.loads(line) for line in (DATA / "posts_independent2.jsonl").read_text("utf-8").splitlines()]
+    tops = {c for c in FIXED if "." not in c}
+    for row in rows:
+        assert set(row) == {"text", "labels", "trick", "benign_lookalike"}
+        assert isinstance(row["text"], str) and row["text"]
+        assert set(row["labels"]) <= tops and row["trick"] in tricks2
+        assert not (row["benign_lookalike"] and row["labels"])
+    assert {c for r in rows for c in r["labels"]} == tops
+    assert {r["trick"] for r in rows} == tricks2
+    assert sum(r["benign_lookalike"] for r in rows) >= 150
+    assert sum(not r["labels"] and not r["benign_lookalike"] for r in rows) >= 100  # ordinary posts
+    texts = {r["text"] for r in rows}
+    assert len(texts) == len(rows) >= 700
+    others = set()
+    for name in ("posts_dev.jsonl", "posts_test.jsonl", "posts_independent.jsonl"):
+        others |= {json.loads(line)["text"] for line in (DATA / name).read_text("utf-8").splitlines()}
+    assert not texts & others
