@@ -202,6 +202,58 @@ def test_benign_lookalikes_are_not_labelled(text: str) -> None:
     assert result.labels() == [], {k: v.score for k, v in result.categories.items() if v.label}
 
 
+# -- structure over single words -------------------------------------------------------------------
+
+# (a generic word alone, the same word inside the structure of an offer or a scam script)
+STRUCTURE = [
+    (
+        "有没有稳赚不赔的职业，求推荐",
+        "导师带单炒币，稳赚不赔，加微信进群",
+        "fraud",
+    ),  # a sure-win pitch needs an investment
+    ("二手书全套，九成新，已包邮", "全套服务，妹子上门，加微信详聊", "porn"),  # 全套 needs an act or a girl
+    ("这个主播唱歌真好听，关注了", "12岁女儿开直播唱歌，求关注求礼物", "minors"),  # streaming needs a child
+    (
+        "尊敬的客户，您的退款已到账",
+        "尊敬的客户，您的快递丢失需理赔，请联系客服加微办理",
+        "fraud",
+    ),  # notice + private contact
+    (
+        "这个游戏不查年龄，谁都能玩",
+        "一次性电子烟，不查年龄，微信下单",
+        "prohibited_goods",
+    ),  # sale to minors needs tobacco
+    (
+        "周末带孩子去溜冰，有需要拼车的吗",
+        "有需要溜冰的老板吗，货纯，叶子也有",
+        "prohibited_goods",
+    ),  # slang needs a deal
+]
+
+
+@pytest.mark.parametrize(("plain", "offer", "category"), STRUCTURE)
+def test_generic_words_need_a_structure(plain: str, offer: str, category: str) -> None:
+    assert labels(plain) == set()
+    assert category in labels(offer)
+
+
+def test_scam_told_in_the_third_person_is_a_warning() -> None:
+    # the same script (公检法 + 安全账户 + 转账), told as the victim meets it vs described by a warning
+    assert "fraud" in labels("我是公安局的，你涉嫌洗钱，需要把钱转到安全账户配合调查")
+    assert labels("诈骗分子冒充公检法，要求转账到安全账户，请大家提高警惕") == set()
+
+
+def test_task_farming_that_takes_a_deposit_is_fraud() -> None:
+    # categories.yaml: 刷单 that boosts sales is click farming; 刷单返利 that takes the worker's money is fraud
+    assert labels("刷手招募，垫付后返本金加佣金，私信") == {"black_market"}
+    assert labels("刷单返利，日赚五百，先交押金") == {"fraud"}
+
+
+def test_betting_words_in_an_investment_pitch_are_not_gambling() -> None:
+    assert labels("理财保本，日收益3%，导师带单，加vx了解") == {"fraud"}
+    assert labels("今晚欧冠，跟我买的私聊，带你上岸") == {"gambling"}
+
+
 def test_no_match_gives_low_scores_and_no_evidence() -> None:
     result = screen("今天天气真好")
     assert result.evidence == []

@@ -35,7 +35,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from hegui.governance.screen.normalise import FILL, term_key, term_pinyin, trie_regex
+from hegui.governance.screen.normalise import FILL, common_words, term_key, term_pinyin, trie_regex
 
 CONTEXT = "context"
 _YamlLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -200,6 +200,9 @@ class Lexicon:
     members: dict[str, list[str]] = field(default_factory=dict)  # top level -> its subcategory ids
     sub_context: dict[str, frozenset[str]] = field(default_factory=dict)  # context group ids it weighs
     defaults: dict[str, float] = field(default_factory=dict)  # scores when nothing matched (filled lazily)
+    # common words -> frequency rank: a short match that runs across a more frequent one (or a single
+    # character inside one) is a chance reading of the post's own words (score.py: _crosses, _inside)
+    words: dict[str, int] = field(default_factory=dict)
 
 
 def _latin(c: str) -> bool:
@@ -298,6 +301,7 @@ def build(specs: list[tuple[str, FileSpec]]) -> Lexicon:
             sid: frozenset(f"{CONTEXT}/{n}" for n in {*sub.context, *(x for c in sub.combos for x in c[:2])})
             for sid, sub in subs.items()
         },
+        words=common_words(),
     )
 
 

@@ -51,6 +51,14 @@ def t2s() -> dict[str, str]:
 
 
 @functools.cache
+def common_words() -> dict[str, int]:
+    """Common words of two to four characters (``data/screen/words.txt``, from jieba's dictionary)
+    → their frequency rank (0: the most frequent): a match that runs across a more frequent word
+    is not read as written (出行|服务 is not 性服务)."""
+    return {w: i for i, w in enumerate(_data("words.txt"))}
+
+
+@functools.cache
 def pinyin_table() -> dict[str, str]:
     """Character → toneless pinyin (simplified and traditional forms)."""
     table: dict[str, str] = {}

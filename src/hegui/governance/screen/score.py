@@ -26,6 +26,35 @@ Hit = tuple[tuple[str, ...], int, int, bool]  # group ids, original start, origi
 
 
 BREAKS = frozenset("，。！？；、,.!?;\n")
+MAX_WORD = 4  # the longest common word (data/screen/words.txt)
+
+
+def _crosses(words: dict[str, int], text: str, s: int, e: int) -> bool:
+    """True when a common word more frequent than ``text[s:e]`` itself runs across an edge of it: it
+    begins before ``s`` and ends inside, or begins inside and ends after ``e`` (出行|服务 holds 行服务,
+    面包|夜 holds 包夜). Then ``text[s:e]`` is a chance reading of two of the post's own words, not a
+    term; a term that is the more common word stands (初中|小 is not 中小, 空降|服 not 降服)."""
+    own = words.get(text[s:e], len(words))
+    get = words.get
+    for i in range(max(0, s - MAX_WORD + 1), s):
+        for j in range(s + 1, min(e, i + MAX_WORD + 1)):
+            if get(text[i:j], own) < own:
+                return True
+    n = len(text)
+    for i in range(s + 1, e):
+        for j in range(e + 1, min(n, i + MAX_WORD) + 1):
+            if get(text[i:j], own) < own:
+                return True
+    return False
+
+
+def _inside(words: dict[str, int], text: str, s: int) -> bool:
+    """True when the single character ``text[s]`` belongs to a common word (收 in 收集, 出 in 出行)."""
+    for i in range(max(0, s - MAX_WORD + 1), s + 1):
+        for j in range(max(s + 1, i + 2), min(len(text), i + MAX_WORD) + 1):
+            if text[i:j] in words:
+                return True
+    return False
 
 
 def _latin_edge(o: str, start: int, end: int) -> bool:
@@ -64,10 +93,13 @@ def find_hits(lex: Lexicon, n: Normalised) -> list[Hit]:
     found: set[str] = set()  # groups matched exactly somewhere
     text, o = n.text, n.original
     offsets = n.offsets
+    words = lex.words
     if lex.char_re is not None:
         index = lex.char_index
         for s, word in lex.char_re.find(text):
             for k, gids, latin in index[word]:
+                if k <= 2 and (_inside(words, text, s) if k == 1 else _crosses(words, text, s, s + 2)):
+                    continue  # 收 in 收集, 包夜 in 面包夜宵: the post's own words, read across
                 a, b = (s, s + k) if offsets is None else (offsets[s], offsets[s + k - 1] + 1)
                 if latin and _latin_edge(o, a, b):
                     continue
@@ -89,6 +121,8 @@ def find_hits(lex: Lexicon, n: Normalised) -> list[Hit]:
                     continue
             while end < len(py) and py[end] == FILL:
                 end += 1  # the rest of the last typed syllable
+            if _crosses(words, text, start, end):
+                continue  # 出行服务 does not hold 性服务
             a, b = n.span(start, end)
             if _latin_edge(o, a, b) or _in_handle(o, a, b) or not BREAKS.isdisjoint(o[a:b]):
                 continue  # a homophone is written in one piece, not across a comma
