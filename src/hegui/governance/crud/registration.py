@@ -4,7 +4,7 @@ expected resume date shown to users; phone / real-name binding; minors' mode. Ev
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
@@ -120,13 +120,4 @@ def effective(session: Session, *, channel: str, lang: str = "zh") -> dict[str, 
 def check(session: Session, *, channel: str, applicant: Applicant, lang: str = "zh") -> dict[str, Any]:
     """``effective`` controls applied to an applicant (``domain.registration.decide``)."""
     controls = effective(session, channel=channel, lang=lang)
-    d = decide(controls, applicant, lang)
-    return {
-        "channel": controls["channel"],
-        "allowed": d.allowed,
-        "reasons": d.reasons,
-        "minors_mode": d.minors_mode,
-        "limits": list(d.limits),
-        "message": d.message,
-        "resume_on": d.resume_on,
-    }
+    return {"channel": controls["channel"], **asdict(decide(controls, applicant, lang))}
