@@ -89,6 +89,7 @@ def _default_dispatcher(settings: Settings, factory: Any, store: Any) -> Any:
         timeout=settings.job_timeout,
         max_attempts=settings.job_max_attempts,
         stale_seconds=settings.stale_seconds,
+        autostart=False,  # started by the lifespan: an app built but never run leaves no thread
     )
 
 
@@ -119,6 +120,9 @@ def create_app(settings: Settings | None = None, *, dispatcher: Any = None) -> F
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await run_in_threadpool(_migrate_sqlite, settings)
         await run_in_threadpool(_recover, app)
+        start = getattr(dispatcher, "start", None)
+        if own_dispatcher and start is not None:
+            start()  # the periodic recovery of jobs left by a dead process
         sweep = getattr(store, "sweep_tmp", None)
         if sweep is not None:
             await run_in_threadpool(sweep)  # temporary files of a process killed mid-upload

@@ -35,7 +35,9 @@ class InProcessDispatcher:
     after a back-off. Every ``recover_every`` seconds, jobs ``running`` for longer than
     ``stale_seconds`` (default: the time limit plus a grace) are recovered and dispatched, so
     several web processes sharing a database cover for one that died; at start-up the caller runs
-    ``recover_stale`` + ``sweep`` for what a previous run left."""
+    ``recover_stale`` + ``sweep`` for what a previous run left. The periodic recovery starts with
+    the dispatcher, or with ``start()`` when built with ``autostart=False`` (the app starts it in its
+    lifespan, so an app that is built but never run leaves no thread behind)."""
 
     def __init__(
         self,
@@ -50,6 +52,7 @@ class InProcessDispatcher:
         retry_delay: float = 5.0,
         recover_every: float | None = 60.0,
         stale_seconds: float | None = None,
+        autostart: bool = True,
     ) -> None:
         from concurrent.futures import ThreadPoolExecutor
 
@@ -69,12 +72,23 @@ class InProcessDispatcher:
         self._idle = threading.Condition()
         self._timers: set[threading.Timer] = set()
         self._stop = threading.Event()
+        self._recovery: threading.Thread | None = None
         if recover_every:
             stale = stale_seconds if stale_seconds is not None else stale_after(timeout or JOB_TIME_LIMIT)
             args = (recover_every, stale, max_attempts)
-            threading.Thread(
+            self._recovery = threading.Thread(
                 target=self._recover_loop, args=args, name="hegui-job-recovery", daemon=True
-            ).start()
+            )
+            if autostart:
+                self.start()
+
+    def start(self) -> None:
+        """Start the periodic recovery (once; a closed dispatcher does not start it)."""
+        with self._idle:
+            thread = self._recovery
+            if thread is None or thread.is_alive() or thread.ident is not None or self._closed:
+                return
+            thread.start()
 
     def dispatch(self, job_id: int) -> None:
         with self._idle:
@@ -96,7 +110,8 @@ class InProcessDispatcher:
                 for job_id in requeued:
                     self.dispatch(job_id)
             except Exception:
-                log.exception("recovering stale jobs failed; trying again later")
+                if not self._stop.is_set():  # closing: the database may already be gone
+                    log.exception("recovering stale jobs failed; trying again later")
 
     def _run(self, job_id: int) -> None:
         try:
@@ -142,6 +157,8 @@ class InProcessDispatcher:
 
     def close(self, wait: bool = True) -> None:
         self._stop.set()
+        if self._recovery is not None and self._recovery.ident is not None and wait:
+            self._recovery.join()
         with self._idle:
             self._closed = True
             timers, self._timers = list(self._timers), set()

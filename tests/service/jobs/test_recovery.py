@@ -147,3 +147,37 @@ def test_database_errors_release_the_job(factory, add_version, store, monkeypatc
     assert (job.status, job.attempts) == ("queued", 1)
     monkeypatch.undo()
     assert run_job(factory, job_id=job_id, store=store, isolate=False) == "done"
+
+
+def _recovery_threads() -> list:
+    import threading
+
+    return [t for t in threading.enumerate() if t.name == "hegui-job-recovery"]
+
+
+def test_an_app_that_never_runs_leaves_no_recovery_thread(tmp_path):
+    """Building the app starts nothing; its lifespan starts the periodic recovery and stops it."""
+    from fastapi.testclient import TestClient
+
+    from hegui.service.app import create_app
+    from hegui.service.config import Settings
+
+    before = set(_recovery_threads())
+    app = create_app(Settings(data_dir=tmp_path))
+    assert set(_recovery_threads()) == before
+    with TestClient(app) as client:
+        assert client.get("/api/v1/health").status_code == 200
+        assert len(set(_recovery_threads()) - before) == 1
+    app.state.dispatcher._recovery.join(5)
+    assert set(_recovery_threads()) == before
+
+
+def test_a_closed_dispatcher_does_not_start_its_recovery(factory, store):
+    dispatcher = InProcessDispatcher(factory, store, recover_every=0.1, autostart=False)
+    dispatcher.close()
+    dispatcher.start()
+    assert not dispatcher._recovery.is_alive()
+    started = InProcessDispatcher(factory, store, recover_every=0.1)
+    started.start()  # a second start is a no-op
+    started.close()
+    assert not started._recovery.is_alive()
