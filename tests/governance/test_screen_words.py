@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import re
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from hegui.governance.screen import screen
 from hegui.governance.screen.lexicon import load_lexicon
 from hegui.governance.screen.normalise import common_words, normalise
-from hegui.governance.screen.score import find_hits
+from hegui.governance.screen.score import MAX_WORD, _crosses, _crosses2, _inside, find_hits
 
 
 def _groups(text: str) -> dict[str, set[str]]:
@@ -59,3 +62,43 @@ def test_evasions_that_split_a_term_still_match() -> None:
     # the boundary check reads the normalised post: separators and homophones do not hide a term
     assert "porn" in screen("同城约 炮，加薇 lily520").labels()
     assert "porn" in screen("今晚包 夜 上门，➕V：kk0921").labels()
+
+
+# posts made of common words (3- and 4-character ones included) and single characters, so that
+# words do run across the matches
+_WORDS = sorted(common_words())
+_PIECES = st.lists(
+    st.sampled_from(_WORDS) | st.sampled_from(sorted({c for w in _WORDS for c in w})), min_size=1, max_size=5
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_PIECES.map("".join).filter(lambda t: len(t) >= 2), st.data())
+def test_the_unrolled_checks_read_the_same_words_as_the_general_ones(text: str, data) -> None:
+    words = common_words()
+    s = data.draw(st.integers(0, len(text) - 2))
+    assert _crosses2(words, text, s) == _crosses(words, text, s, s + 2)
+    # _inside: some common word of 2..MAX_WORD characters covers text[s]
+    covered = any(
+        text[i:j] in words
+        for i in range(max(0, s - MAX_WORD + 1), s + 1)
+        for j in range(max(s + 1, i + 2), min(len(text), i + MAX_WORD) + 1)
+    )
+    assert _inside(words, text, s) == covered
+
+
+def test_the_unrolled_checks_agree_around_every_long_word() -> None:
+    """Every 3- and 4-character common word, with a character either side, at every offset."""
+    words = common_words()
+    for w in (w for w in words if len(w) >= 3):
+        text = f"我{w}了"
+        for s in range(len(text) - 1):
+            assert _crosses2(words, text, s) == _crosses(words, text, s, s + 2), (text, s)
+
+
+def test_evidence_shows_each_piece_once() -> None:
+    # 微信 and 薇信 (one group, one sound) and 學生/学生 (one key) used to show a span twice
+    for text in ("加weixin看照片，学生党也能买烟弹", "同城约pao，加薇信 lily520", "yuepao 加weixin"):
+        r = screen(text)
+        spans = [(e.signal, e.start, e.end) for e in r.evidence]
+        assert spans and len(spans) == len(set(spans)), text

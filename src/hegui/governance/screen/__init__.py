@@ -12,6 +12,7 @@ an entry point in the group ``hegui.screeners`` naming a callable ``(text: str) 
 from __future__ import annotations
 
 import functools
+import operator
 from collections.abc import Callable, Iterable, Iterator
 from importlib.metadata import entry_points
 
@@ -23,6 +24,7 @@ from hegui.governance.screen.score import default_scores, find_hits, score_hits
 __all__ = ["CategoryScore", "ScreenResult", "Span", "available_screeners", "screen", "screen_many"]
 
 ENTRY_POINT_GROUP = "hegui.screeners"
+_HIT_ORDER = operator.itemgetter(1, 2, 0)  # evidence in the post's order: start, end, groups
 MAX_CHARS = 10_000  # longer posts are screened on their first MAX_CHARS characters, with a note
 Screener = Callable[[str], ScreenResult]
 
@@ -39,16 +41,20 @@ def lexicon_screener(text: str) -> ScreenResult:
     cats = dict(_default_categories(lex))
     for cid, s in scores.items():
         threshold = lex.subs[cid].threshold if cid in lex.subs else lex.tops[cid]
-        cats[cid] = build(CategoryScore, {"score": round(s, 4), "label": s >= threshold})
+        cats[cid] = _category_score(round(s, 4), s >= threshold)
     evidence = []
     if scores:
         used = _context_used(lex, scores)
-        for gids, a, b, exact in sorted(hits, key=lambda h: (h[1], h[2], h[0])):
+        shown = set()  # a term and a pattern of one group may match the same piece: show it once
+        for gids, a, b, exact in sorted(hits, key=_HIT_ORDER):
             for gid in gids:
                 cat = lex.groups[gid].category
                 if cat not in scores and gid not in used:
                     continue
                 signal = gid if exact else gid + "~pinyin"
+                if (signal, a, b) in shown:
+                    continue
+                shown.add((signal, a, b))
                 evidence.append(
                     build(Span, {"category": cat, "start": a, "end": b, "text": post[a:b], "signal": signal})
                 )
@@ -79,6 +85,15 @@ def _default_categories(lex: Lexicon) -> dict[str, CategoryScore]:
 
 
 _DEFAULTS: dict[int, dict[str, CategoryScore]] = {}
+_SCORES: dict[tuple[float, bool], CategoryScore] = {}  # at most 2 x 10,001: scores have 4 decimals
+
+
+def _category_score(score: float, label: bool) -> CategoryScore:
+    """A shared, frozen score object: posts share most of their scores (built once each)."""
+    got = _SCORES.get((score, label))
+    if got is None:
+        got = _SCORES[score, label] = build(CategoryScore, {"score": score, "label": label})
+    return got
 
 
 @functools.cache

@@ -1,5 +1,6 @@
 """The screening lexicon: signal groups per category, loaded from ``data/screen/*.yaml``, compiled
-into two trie matchers (character view and pinyin view) plus one regular expression of patterns.
+into two Aho-Corasick automata (character view and pinyin view: every term found in one pass in C,
+overlaps included) plus one regular expression of patterns.
 
 A file holds ``groups`` shared by every category (``context.yaml``: commerce intent, contact lures,
 cloud links, warning and medical contexts) or one top-level category's ``subcategories``, each with
@@ -32,10 +33,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import ahocorasick
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from hegui.governance.screen.normalise import FILL, common_words, term_key, term_pinyin, trie_regex
+from hegui.governance.screen.normalise import FILL, common_words, term_key, term_pinyin
 
 CONTEXT = "context"
 _YamlLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -142,39 +144,14 @@ def _firsts(items: list, c: Any) -> tuple[set[str] | None, bool]:  # (first char
     return out, True
 
 
-class TrieMatcher:
-    """Every (start, longest word) of a word list in a text, overlaps included: a character-class
-    search finds the next position where a word can start, then the trie of the words beginning
-    with that character is tried there (one small regex per first character, so a position costs
-    one dictionary lookup, not a try of every branch)."""
-
-    __slots__ = ("first", "match", "tries")
-
-    def __init__(self, words: list[str], gap: str = "") -> None:
-        by_first: dict[str, list[str]] = {}
-        for w in words:
-            by_first.setdefault(w[0], []).append(w)
-        chars = "".join(re.escape(c) for c in sorted(by_first))
-        self.first = re.compile(f"[{chars}]" if chars else "(?!)")
-        self.tries = {c: re.compile(trie_regex(ws, gap)) for c, ws in by_first.items()}
-        self.match = {c: t.match for c, t in self.tries.items()}
-
-    def find(self, text: str) -> list[tuple[int, str]]:
-        out = []
-        if len(text) <= 64:  # short posts: most characters can start a word, look each up
-            get = self.match.get
-            for s, c in enumerate(text):
-                f = get(c)
-                if f is not None and (hit := f(text, s)) is not None:
-                    out.append((s, hit.group()))
-            return out
-        match = self.match
-        for m in self.first.finditer(text):  # single characters: every candidate start
-            s = m.start()
-            hit = match[m.group()](text, s)
-            if hit is not None:
-                out.append((s, hit.group()))
-        return out
+def automaton(values: dict[str, Any]) -> Any:
+    """An Aho-Corasick automaton (pyahocorasick) of the words of ``values``: ``iter(text)`` yields
+    ``(end index, value)`` for every occurrence of every word, by end, overlaps included."""
+    auto = ahocorasick.Automaton()
+    for word, value in values.items():
+        auto.add_word(word, value)
+    auto.make_automaton()
+    return auto
 
 
 @dataclass(slots=True)
@@ -182,9 +159,10 @@ class Lexicon:
     groups: dict[str, Group]
     subs: dict[str, Sub]
     tops: dict[str, float]  # top-level id -> threshold
-    char_re: TrieMatcher | None
-    char_terms: dict[str, list[str]]  # character-view key -> group ids
-    py_re: TrieMatcher | None
+    # character view: term -> (length, group ids, has an ASCII letter or digit at an edge)
+    char_ac: Any
+    # pinyin view (syllable codes, typed pinyin's fillers taken out): term key -> (length, key)
+    py_ac: Any
     py_terms: dict[str, list[str]]  # pinyin key -> group ids
     py_short: dict[str, tuple[tuple[str, str], ...]]  # pinyin of a 1-2 character term -> (term, group)
     pattern_re: re.Pattern[str] | None
@@ -193,9 +171,6 @@ class Lexicon:
     # symbol terms (emoji such as ❄ 🚬 🔞, which normalisation drops): matched on the original text
     symbol_re: re.Pattern[str] | None = None
     symbol_terms: dict[str, tuple[str, ...]] = field(default_factory=dict)  # symbol -> group ids
-    # a matched character-view word -> (length, group ids, has ASCII letter at an edge) for the word
-    # and each of its prefixes that is itself a term, longest first
-    char_index: dict[str, list[tuple[int, tuple[str, ...], bool]]] = field(default_factory=dict)
     group_sub: dict[str, str] = field(default_factory=dict)  # own group id -> subcategory id
     members: dict[str, list[str]] = field(default_factory=dict)  # top level -> its subcategory ids
     sub_context: dict[str, frozenset[str]] = field(default_factory=dict)  # context group ids it weighs
@@ -207,17 +182,6 @@ class Lexicon:
 
 def _latin(c: str) -> bool:
     return "a" <= c <= "z" or "0" <= c <= "9"
-
-
-def _index(terms: dict[str, list[str]]) -> dict[str, list[tuple[int, tuple[str, ...], bool]]]:
-    out = {}
-    for word in terms:
-        out[word] = [
-            (k, tuple(terms[word[:k]]), _latin(word[0]) or _latin(word[k - 1]))
-            for k in range(len(word), 0, -1)
-            if word[:k] in terms
-        ]
-    return out
 
 
 def _files(extra: tuple[str, ...]) -> list[tuple[str, str]]:
@@ -250,12 +214,15 @@ def build(specs: list[tuple[str, FileSpec]]) -> Lexicon:
                 if len(sym) == 1:
                     symbols.setdefault(sym, []).append(gid)
                 continue
-            char_terms.setdefault(key, []).append(gid)
+            if gid not in (have := char_terms.setdefault(key, [])):  # 學生 and 学生: one key
+                have.append(gid)
             cjk = sum(1 for c in key if "\u4e00" <= c <= "\u9fff")
             if spec.pinyin and spec.w >= 0 and (cjk >= 2 or (cjk and len(key) >= 2)):
-                py_terms.setdefault(term_pinyin(key), []).append(gid)
+                py = term_pinyin(key).replace(FILL, "")  # 约pao reads as 约炮
+                if gid not in (have := py_terms.setdefault(py, [])):
+                    have.append(gid)
                 if len(key) <= 2:
-                    py_short.setdefault(term_pinyin(key), []).append((key, gid))
+                    py_short.setdefault(py, []).append((key, gid))
         patterns.extend((gid, p) for p in spec.patterns)
 
     for _name, fs in specs:
@@ -284,9 +251,12 @@ def build(specs: list[tuple[str, FileSpec]]) -> Lexicon:
         groups=groups,
         subs=subs,
         tops=tops,
-        char_re=TrieMatcher(list(char_terms)) if char_terms else None,
-        char_terms=char_terms,
-        py_re=TrieMatcher(list(py_terms), gap=re.escape(FILL) + "*") if py_terms else None,
+        char_ac=automaton(
+            {w: (len(w), tuple(g), _latin(w[0]) or _latin(w[-1])) for w, g in char_terms.items()}
+        )
+        if char_terms
+        else None,
+        py_ac=automaton({k: (len(k), k) for k in py_terms}) if py_terms else None,
         py_terms=py_terms,
         py_short={k: tuple(v) for k, v in py_short.items()},
         pattern_re=re.compile(pattern_src) if patterns else None,
@@ -294,7 +264,6 @@ def build(specs: list[tuple[str, FileSpec]]) -> Lexicon:
         pattern_groups=pattern_groups,
         symbol_re=re.compile("[" + "".join(re.escape(c) for c in sorted(symbols)) + "]") if symbols else None,
         symbol_terms={c: tuple(g) for c, g in symbols.items()},
-        char_index=_index(char_terms),
         group_sub={gid: g.category for gid, g in groups.items() if g.category != CONTEXT and g.w > 0},
         members={top: [sid for sid, sub in subs.items() if sub.top == top] for top in tops},
         sub_context={

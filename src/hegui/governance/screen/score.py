@@ -27,6 +27,7 @@ Hit = tuple[tuple[str, ...], int, int, bool]  # group ids, original start, origi
 
 BREAKS = frozenset("，。！？；、,.!?;\n")
 MAX_WORD = 4  # the longest common word (data/screen/words.txt)
+UNRANKED = 1 << 30  # the rank of a text that is no common word
 
 
 def _crosses(words: dict[str, int], text: str, s: int, e: int) -> bool:
@@ -34,7 +35,7 @@ def _crosses(words: dict[str, int], text: str, s: int, e: int) -> bool:
     begins before ``s`` and ends inside, or begins inside and ends after ``e`` (出行|服务 holds 行服务,
     面包|夜 holds 包夜). Then ``text[s:e]`` is a chance reading of two of the post's own words, not a
     term; a term that is the more common word stands (初中|小 is not 中小, 空降|服 not 降服)."""
-    own = words.get(text[s:e], len(words))
+    own = words.get(text[s:e], UNRANKED)
     get = words.get
     for i in range(max(0, s - MAX_WORD + 1), s):
         for j in range(s + 1, min(e, i + MAX_WORD + 1)):
@@ -48,12 +49,37 @@ def _crosses(words: dict[str, int], text: str, s: int, e: int) -> bool:
     return False
 
 
+def _crosses2(words: dict[str, int], text: str, s: int) -> bool:
+    """``_crosses(words, text, s, s + 2)``, the common case, unrolled: a word that begins before
+    ``s`` and ends with ``text[s]``, or begins with ``text[s + 1]`` and ends after the match."""
+    get = words.get
+    own = get(text[s : s + 2], UNRANKED)
+    c = s + 1
+    for i in (s - 1, s - 2, s - 3):  # words that begin before s and end inside: text[i:s+1]
+        if i < 0:
+            break
+        if get(text[i:c], own) < own:
+            return True
+    n = len(text)
+    for j in (s + 3, s + 4, s + 5):  # words that begin at s+1 and end after s+2
+        if j > n:
+            break
+        if get(text[c:j], own) < own:
+            return True
+    return False
+
+
+# (start, end) of the 2-4 character windows that hold the character at offset 0
+_AROUND = ((-3, 1), (-2, 1), (-2, 2), (-1, 1), (-1, 2), (-1, 3), (0, 2), (0, 3), (0, 4))
+
+
 def _inside(words: dict[str, int], text: str, s: int) -> bool:
     """True when the single character ``text[s]`` belongs to a common word (收 in 收集, 出 in 出行)."""
-    for i in range(max(0, s - MAX_WORD + 1), s + 1):
-        for j in range(max(s + 1, i + 2), min(len(text), i + MAX_WORD) + 1):
-            if text[i:j] in words:
-                return True
+    n = len(text)
+    for a, b in _AROUND:
+        i, j = s + a, s + b
+        if i >= 0 and j <= n and text[i:j] in words:
+            return True
     return False
 
 
@@ -94,33 +120,27 @@ def find_hits(lex: Lexicon, n: Normalised) -> list[Hit]:
     text, o = n.text, n.original
     offsets = n.offsets
     words = lex.words
-    if lex.char_re is not None:
-        index = lex.char_index
-        for s, word in lex.char_re.find(text):
-            for k, gids, latin in index[word]:
-                if k <= 2 and (_inside(words, text, s) if k == 1 else _crosses(words, text, s, s + 2)):
-                    continue  # 收 in 收集, 包夜 in 面包夜宵: the post's own words, read across
-                a, b = (s, s + k) if offsets is None else (offsets[s], offsets[s + k - 1] + 1)
-                if latin and _latin_edge(o, a, b):
-                    continue
-                hits.append((gids, a, b, True))
-                exact[a, b] = exact.get((a, b), ()) + gids
-                found.update(gids)
-    if lex.py_re is not None and text:
+    if lex.char_ac is not None:
+        for e, (k, gids, latin) in lex.char_ac.iter(text):  # every term, overlaps included
+            s = e - k + 1
+            if k <= 2 and (_inside(words, text, s) if k == 1 else _crosses2(words, text, s)):
+                continue  # 收 in 收集, 包夜 in 面包夜宵: the post's own words, read across
+            a, b = (s, s + k) if offsets is None else (offsets[s], offsets[s + k - 1] + 1)
+            if latin and _latin_edge(o, a, b):
+                continue
+            hits.append((gids, a, b, True))
+            exact[a, b] = exact.get((a, b), ()) + gids
+            found.update(gids)
+    if lex.py_ac is not None and text:
         pyterms, short = lex.py_terms, lex.py_short
-        py = n.pinyin()
-        for start, word in lex.py_re.find(py):
-            end = start + len(word)
-            key = word.replace(FILL, "") if FILL in word else word
+        for start, end, key in _pinyin_matches(lex, n.pinyin()):
             gids = pyterms[key]
             if found.issuperset(gids):
                 continue  # every group of this reading already matched as written
-            if key in short and FILL not in word:  # 机是 is not 技师: a short homophone keeps a character
+            if key in short and end - start == len(key):  # not typed: 机是 is not 技师 (_kept)
                 gids = _kept(text[start:end], short[key], gids)
                 if not gids:
                     continue
-            while end < len(py) and py[end] == FILL:
-                end += 1  # the rest of the last typed syllable
             if _crosses(words, text, start, end):
                 continue  # 出行服务 does not hold 性服务
             a, b = n.span(start, end)
@@ -137,6 +157,24 @@ def find_hits(lex: Lexicon, n: Normalised) -> list[Hit]:
     if lex.pattern_re is not None:
         hits.extend(_pattern_hits(lex, n))
     return hits
+
+
+def _pinyin_matches(lex: Lexicon, py: str) -> list[tuple[int, int, str]]:
+    """(start, end, key) in the pinyin view ``py`` of the longest term at each start; a typed
+    syllable's fillers inside or after a match belong to it (``yue pao`` reads 约炮)."""
+    if FILL not in py:
+        longest = {e - k + 1: (e + 1, key) for e, (k, key) in lex.py_ac.iter(py)}  # later is longer
+        return [(s, e, key) for s, (e, key) in longest.items()]
+    where = [i for i, c in enumerate(py) if c != FILL]  # the codes' places in ``py``
+    longest = {e - k + 1: (e, key) for e, (k, key) in lex.py_ac.iter(py.replace(FILL, ""))}
+    out = []
+    n = len(py)
+    for s, (e, key) in longest.items():
+        end = where[e] + 1
+        while end < n and py[end] == FILL:
+            end += 1  # the rest of the last typed syllable
+        out.append((where[s], end, key))
+    return out
 
 
 def _pattern_hits(lex: Lexicon, n: Normalised) -> list[Hit]:
@@ -168,18 +206,20 @@ def score_hits(lex: Lexicon, hits: list[Hit], original: str) -> dict[str, float]
     """Scores of the subcategories that had one of their own positive groups matched, and of their
     top levels (the others keep their bias score: ``default_scores``)."""
     group_sub = lex.group_sub
-    touched = {group_sub[g] for h in hits for g in h[0] if g in group_sub}
-    if not touched:
-        return {}
+    touched: set[str] = set()
     by_group: dict[str, list] = {}  # group id -> [exact?, distinct matched texts]
     for gids, a, b, ex in hits:
         for gid in gids:
             got = by_group.get(gid)
             if got is None:
                 by_group[gid] = [ex, {original[a:b]}]
+                if gid in group_sub:
+                    touched.add(group_sub[gid])
             else:
                 got[1].add(original[a:b])
                 got[0] = got[0] or ex
+    if not touched:
+        return {}
     groups = lex.groups
     context = {groups[g].name: len(got[1]) for g, got in by_group.items() if groups[g].category == CONTEXT}
     scores: dict[str, float] = {}
