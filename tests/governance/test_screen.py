@@ -149,6 +149,19 @@ def test_short_homophones_keep_a_character_and_handles_are_not_words() -> None:
     assert "porn" in labels("约泡，妹子多")  # one character kept: still a homophone
 
 
+def test_the_pinyin_view_reads_every_term_at_a_start() -> None:
+    # typed pinyin: the longest reading at 福li (a longer term that does not apply) used to hide 福利
+    assert any(s.text == "福li" for s in screen("福li视频合集已更新").evidence)
+    assert "porn" in labels("福li视频合集已更新")
+
+
+def test_a_homophone_inside_a_term_written_as_such_is_not_read() -> None:
+    # 返本金 is written as a term (black market's task farming); 返本 inside it is not 翻本 (betting)
+    result = screen("淘宝刷单返佣，每单立返本金加佣金，日入三百")
+    assert not [s for s in result.evidence if s.text == "返本" and s.signal.endswith("~pinyin")]
+    assert "返本金" in {s.text for s in result.evidence}
+
+
 SCAMS = [
     "我是你领导，在开会不方便接电话，先转两万到这个账户",  # 冒充领导
     "您好，我是京东客服，您的白条需要注销，请下载会议软件屏幕共享",  # 冒充客服

@@ -124,13 +124,26 @@ def test_test_set_is_not_a_copy_of_the_dev_set() -> None:
     assert len(dev & test) <= 5
 
 
-LATER_TRICKS = {"none", "homophone", "pinyin", "split", "fullwidth", "traditional", "emoji", "contact", "link"}
+LATER_TRICKS = {
+    "none",
+    "homophone",
+    "pinyin",
+    "split",
+    "fullwidth",
+    "traditional",
+    "emoji",
+    "contact",
+    "link",
+}
 LATER_TRICKS |= {"slang", "mixed"}
 
 
 @pytest.mark.parametrize(
     ("name", "tricks"),
-    [("posts_independent2.jsonl", LATER_TRICKS), ("posts_independent3.jsonl", LATER_TRICKS | {"abbreviation"})],
+    [
+        ("posts_independent2.jsonl", LATER_TRICKS),
+        ("posts_independent3.jsonl", LATER_TRICKS | {"abbreviation"}),
+    ],
 )
 def test_later_independent_sets(name: str, tricks: set[str]) -> None:
     """Written blind by other authors (their own trick names, see docs/governance-screening.md): well

@@ -117,6 +117,7 @@ def find_hits(lex: Lexicon, n: Normalised) -> list[Hit]:
     hits: list[Hit] = []
     exact: dict[tuple[int, int], tuple[str, ...]] = {}
     found: set[str] = set()  # groups matched exactly somewhere
+    written: list[tuple[int, int]] = []  # character-view spans of the terms matched as written
     text, o = n.text, n.original
     offsets = n.offsets
     words = lex.words
@@ -131,12 +132,15 @@ def find_hits(lex: Lexicon, n: Normalised) -> list[Hit]:
             hits.append((gids, a, b, True))
             exact[a, b] = exact.get((a, b), ()) + gids
             found.update(gids)
+            written.append((s, s + k))
     if lex.py_ac is not None and text:
         pyterms, short = lex.py_terms, lex.py_short
         for start, end, key in _pinyin_matches(lex, n.pinyin()):
             gids = pyterms[key]
             if found.issuperset(gids):
                 continue  # every group of this reading already matched as written
+            if any(s2 <= start and end <= e2 and (s2, e2) != (start, end) for s2, e2 in written):
+                continue  # inside a term written as such: 返本金 is not 翻本 (a homophone) + 金
             if key in short and end - start == len(key):  # not typed: 机是 is not 技师 (_kept)
                 gids = _kept(text[start:end], short[key], gids)
                 if not gids:
@@ -160,20 +164,18 @@ def find_hits(lex: Lexicon, n: Normalised) -> list[Hit]:
 
 
 def _pinyin_matches(lex: Lexicon, py: str) -> list[tuple[int, int, str]]:
-    """(start, end, key) in the pinyin view ``py`` of the longest term at each start; a typed
-    syllable's fillers inside or after a match belong to it (``yue pao`` reads 约炮)."""
+    """(start, end, key) of every term in the pinyin view ``py``, overlaps and prefixes included; a
+    typed syllable's fillers inside or after a match belong to it (``yue pao`` reads 约炮)."""
     if FILL not in py:
-        longest = {e - k + 1: (e + 1, key) for e, (k, key) in lex.py_ac.iter(py)}  # later is longer
-        return [(s, e, key) for s, (e, key) in longest.items()]
+        return [(e - k + 1, e + 1, key) for e, (k, key) in lex.py_ac.iter(py)]
     where = [i for i, c in enumerate(py) if c != FILL]  # the codes' places in ``py``
-    longest = {e - k + 1: (e, key) for e, (k, key) in lex.py_ac.iter(py.replace(FILL, ""))}
     out = []
     n = len(py)
-    for s, (e, key) in longest.items():
+    for e, (k, key) in lex.py_ac.iter(py.replace(FILL, "")):
         end = where[e] + 1
         while end < n and py[end] == FILL:
             end += 1  # the rest of the last typed syllable
-        out.append((where[s], end, key))
+        out.append((where[e - k + 1], end, key))
     return out
 
 
