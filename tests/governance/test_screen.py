@@ -358,3 +358,22 @@ def test_any_text_gives_a_valid_result(text: str) -> None:
 @given(st.text(max_size=200))
 def test_any_unicode_gives_a_valid_result(text: str) -> None:
     assert_spans_index_original(text, screen(text))
+
+
+def test_a_term_with_typed_pinyin_inside_reads_through_the_pinyin_view(tmp_path) -> None:
+    """加line: the typed syllables leave fillers inside the term's pinyin key (a KeyError once)."""
+    from hegui.governance.screen.lexicon import load_lexicon
+    from hegui.governance.screen.normalise import normalise
+    from hegui.governance.screen.score import find_hits
+
+    extra = tmp_path / "probe.yaml"
+    extra.write_text(
+        "category: porn\nsubcategories:\n  porn.solicitation:\n    groups:\n"
+        '      probe: {w: 1.0, why: "test", terms: [加line, 约pao妹]}\n',
+        encoding="utf-8",
+    )
+    lex = load_lexicon(extra=(str(extra),))
+    for text, piece in (("加line看照片", "加line"), ("加 li ne", "加 li ne"), ("jia line 123", "jia line"),
+                        ("约pao妹子", "约pao妹")):  # fmt: skip
+        found = {text[a:b] for gids, a, b, _ in find_hits(lex, normalise(text)) if "porn.solicitation/probe" in gids}
+        assert found == {piece}, text

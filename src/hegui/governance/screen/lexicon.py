@@ -91,6 +91,8 @@ class Sub:
     combos: list[tuple[str, str, float]]
     groups: list[str]  # group names
     own: list[tuple[str, str, float]] = field(default_factory=list)  # (group id, name, weight)
+    # combos by their first name: name -> [(place in ``combos``, second name, weight)]
+    combo_index: dict[str, list[tuple[int, str, float]]] = field(default_factory=dict)
 
 
 def first_chars(pattern: str) -> set[str] | None:
@@ -172,6 +174,8 @@ class Lexicon:
     symbol_re: re.Pattern[str] | None = None
     symbol_terms: dict[str, tuple[str, ...]] = field(default_factory=dict)  # symbol -> group ids
     group_sub: dict[str, str] = field(default_factory=dict)  # own group id -> subcategory id
+    # every own group (negative ones too) -> (subcategory id, place in its ``own``)
+    own_of: dict[str, tuple[str, int]] = field(default_factory=dict)
     members: dict[str, list[str]] = field(default_factory=dict)  # top level -> its subcategory ids
     sub_context: dict[str, frozenset[str]] = field(default_factory=dict)  # context group ids it weighs
     defaults: dict[str, float] = field(default_factory=dict)  # scores when nothing matched (filled lazily)
@@ -245,6 +249,9 @@ def build(specs: list[tuple[str, FileSpec]]) -> Lexicon:
             )
             for gname, g in ss.groups.items():
                 add(f"{sid}/{gname}", sid, gname, g)
+    for sub in subs.values():
+        for i, (a, b, w) in enumerate(sub.combos):
+            sub.combo_index.setdefault(a, []).append((i, b, w))
     pattern_groups = {f"p{i}": (gid,) for i, (gid, _) in enumerate(patterns)}
     pattern_src = "|".join(f"(?P<p{i}>{p})" for i, (_, p) in enumerate(patterns))
     return Lexicon(
@@ -265,6 +272,7 @@ def build(specs: list[tuple[str, FileSpec]]) -> Lexicon:
         symbol_re=re.compile("[" + "".join(re.escape(c) for c in sorted(symbols)) + "]") if symbols else None,
         symbol_terms={c: tuple(g) for c, g in symbols.items()},
         group_sub={gid: g.category for gid, g in groups.items() if g.category != CONTEXT and g.w > 0},
+        own_of={gid: (sid, i) for sid, sub in subs.items() for i, (gid, _, _) in enumerate(sub.own)},
         members={top: [sid for sid, sub in subs.items() if sub.top == top] for top in tops},
         sub_context={
             sid: frozenset(f"{CONTEXT}/{n}" for n in {*sub.context, *(x for c in sub.combos for x in c[:2])})

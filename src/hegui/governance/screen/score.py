@@ -207,16 +207,20 @@ def _sigmoid(x: float) -> float:
 def score_hits(lex: Lexicon, hits: list[Hit], original: str) -> dict[str, float]:
     """Scores of the subcategories that had one of their own positive groups matched, and of their
     top levels (the others keep their bias score: ``default_scores``)."""
-    group_sub = lex.group_sub
+    group_sub, own_of = lex.group_sub, lex.own_of
     touched: set[str] = set()
+    own: dict[str, list[tuple[int, str]]] = {}  # subcategory -> [(place in its own groups, group id)]
     by_group: dict[str, list] = {}  # group id -> [exact?, distinct matched texts]
     for gids, a, b, ex in hits:
         for gid in gids:
             got = by_group.get(gid)
             if got is None:
                 by_group[gid] = [ex, {original[a:b]}]
-                if gid in group_sub:
-                    touched.add(group_sub[gid])
+                if gid in own_of:
+                    sid, i = own_of[gid]
+                    own.setdefault(sid, []).append((i, gid))
+                    if gid in group_sub:
+                        touched.add(sid)
             else:
                 got[1].add(original[a:b])
                 got[0] = got[0] or ex
@@ -229,10 +233,9 @@ def score_hits(lex: Lexicon, hits: list[Hit], original: str) -> dict[str, float]
         sub = lex.subs[sid]
         present = set(context)
         logit = sub.bias
-        for gid, name, w in sub.own:
-            got = by_group.get(gid)
-            if got is None:
-                continue
+        for i, gid in sorted(own[sid]):  # in the order of the file: the same sum, bit for bit
+            _, name, w = sub.own[i]
+            got = by_group[gid]
             present.add(name)
             if w > 0:
                 logit += (w if got[0] else w * PINYIN_FACTOR) + EXTRA_TERM * min(MAX_EXTRA, len(got[1]) - 1)
@@ -242,9 +245,10 @@ def score_hits(lex: Lexicon, hits: list[Hit], original: str) -> dict[str, float]
             n = context.get(name)
             if n:  # several warning words weigh more than one (a positive context counts once)
                 logit += w * (1 + EXTRA_CONTEXT * min(MAX_EXTRA_WARN, n - 1)) if w < 0 else w
-        for a, b, w in sub.combos:
-            if a in present and b in present:
-                logit += w
+        index = sub.combo_index
+        combos = [c for a in present if a in index for c in index[a] if c[1] in present]
+        for _, _, w in sorted(combos):  # both names present, in the order of the file
+            logit += w
         scores[sid] = _sigmoid(logit)
     base = default_scores(lex)
     for top in {lex.subs[sid].top for sid in touched}:
