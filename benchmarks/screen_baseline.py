@@ -23,7 +23,6 @@ exit 0 whatever it finds (2 when scikit-learn is missing or the arguments are wr
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from pathlib import Path
@@ -151,9 +150,7 @@ def main(argv: list[str] | None = None) -> int:
     doc = {"benchmark": "screen_baseline", "sklearn": sklearn.__version__, **run(args.train, args.eval)}
     doc["elapsed_seconds"] = round(time.time() - started, 2)
     print_table(doc)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"results written to {args.out}")
+    screen_eval.write_results(doc, args.out)
     return 0
 
 

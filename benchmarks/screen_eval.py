@@ -268,10 +268,14 @@ def main(argv: list[str] | None = None) -> int:
     }
     doc["elapsed_seconds"] = round(time.time() - started, 2)
     print_tables(doc)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"results written to {args.out}")
+    write_results(doc, args.out)
     return 0
+
+
+def write_results(doc: dict[str, Any], out: Path) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"results written to {out}")
 
 
 if __name__ == "__main__":
