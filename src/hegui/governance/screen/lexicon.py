@@ -169,6 +169,8 @@ class Lexicon:
     py_short: dict[str, tuple[tuple[str, str], ...]]  # pinyin of a 1-2 character term -> (term, group)
     pattern_re: re.Pattern[str] | None
     pattern_first: re.Pattern[str] | None  # where a pattern can begin (None: anywhere)
+    # a first character -> ``match`` of the patterns that can begin with it, in the file's order
+    pattern_by_first: dict[str, Any] = field(default_factory=dict)
     pattern_groups: dict[str, tuple[str, ...]] = field(default_factory=dict)  # regex group name -> ids
     # symbol terms (emoji such as ❄ 🚬 🔞, which normalisation drops): matched on the original text
     symbol_re: re.Pattern[str] | None = None
@@ -268,6 +270,7 @@ def build(specs: list[tuple[str, FileSpec]]) -> Lexicon:
         py_short={k: tuple(v) for k, v in py_short.items()},
         pattern_re=re.compile(pattern_src) if patterns else None,
         pattern_first=_first_class([p for _, p in patterns]),
+        pattern_by_first=_by_first(patterns),
         pattern_groups=pattern_groups,
         symbol_re=re.compile("[" + "".join(re.escape(c) for c in sorted(symbols)) + "]") if symbols else None,
         symbol_terms={c: tuple(g) for c, g in symbols.items()},
@@ -290,6 +293,26 @@ def _first_class(patterns: list[str]) -> re.Pattern[str] | None:
             return None
         chars |= f
     return re.compile("[" + "".join(re.escape(ch) for ch in sorted(chars)) + "]") if chars else None
+
+
+def _by_first(patterns: list[tuple[str, str]]) -> dict[str, Any]:
+    """For each character a pattern can begin with, one regex of just those patterns (named as in
+    the full one, in the same order, so the first that matches is the same): a try at a position
+    runs a few alternatives, not all of them. Empty when a pattern's first characters are unknown."""
+    firsts = [first_chars(p) for _, p in patterns]
+    if not all(firsts):
+        return {}
+    chars = sorted(set().union(*firsts))  # type: ignore[arg-type]
+    return {
+        ch: re.compile(
+            "|".join(
+                f"(?P<p{i}>{p})"
+                for i, ((_, p), f) in enumerate(zip(patterns, firsts, strict=True))
+                if ch in f
+            )
+        ).match
+        for ch in chars
+    }
 
 
 @functools.cache

@@ -181,16 +181,17 @@ def _pinyin_matches(lex: Lexicon, py: str) -> list[tuple[int, int, str]]:
 
 def _pattern_hits(lex: Lexicon, n: Normalised) -> list[Hit]:
     """The patterns' matches, left to right without overlap (as ``finditer``), tried only where a
-    pattern can begin (``pattern_first``): a few characters of a post, not every one."""
+    pattern can begin (``pattern_first``), and there only the patterns that can begin with that
+    character (``pattern_by_first``): a few tries of a few alternatives a post."""
     text, out, end = n.text, [], 0
     assert lex.pattern_re is not None
     if lex.pattern_first is None:
         found = [m for m in lex.pattern_re.finditer(text) if m.end() > m.start()]
     else:
-        match, found = lex.pattern_re.match, []
+        by_first, found = lex.pattern_by_first, []
         for c in lex.pattern_first.finditer(text):
             p = c.start()
-            if p >= end and (m := match(text, p)) is not None and m.end() > p:
+            if p >= end and (m := by_first[c.group()](text, p)) is not None and m.end() > p:
                 found.append(m)
                 end = m.end()
     for m in found:
