@@ -86,7 +86,7 @@ class InProcessDispatcher:
         """Start the periodic recovery (once; a closed dispatcher does not start it)."""
         with self._idle:
             thread = self._recovery
-            if thread is None or thread.is_alive() or thread.ident is not None or self._closed:
+            if thread is None or thread.ident is not None or self._closed:  # none, started once, or closed
                 return
             thread.start()
 

@@ -175,9 +175,8 @@ class Lexicon:
     # symbol terms (emoji such as ❄ 🚬 🔞, which normalisation drops): matched on the original text
     symbol_re: re.Pattern[str] | None = None
     symbol_terms: dict[str, tuple[str, ...]] = field(default_factory=dict)  # symbol -> group ids
-    group_sub: dict[str, str] = field(default_factory=dict)  # own group id -> subcategory id
-    # every own group (negative ones too) -> (subcategory id, place in its ``own``)
-    own_of: dict[str, tuple[str, int]] = field(default_factory=dict)
+    # every own group (negative ones too) -> (subcategory id, place in its ``own``, positive?)
+    own_of: dict[str, tuple[str, int, bool]] = field(default_factory=dict)
     members: dict[str, list[str]] = field(default_factory=dict)  # top level -> its subcategory ids
     sub_context: dict[str, frozenset[str]] = field(default_factory=dict)  # context group ids it weighs
     defaults: dict[str, float] = field(default_factory=dict)  # scores when nothing matched (filled lazily)
@@ -254,6 +253,7 @@ def build(specs: list[tuple[str, FileSpec]]) -> Lexicon:
     for sub in subs.values():
         for i, (a, b, w) in enumerate(sub.combos):
             sub.combo_index.setdefault(a, []).append((i, b, w))
+    by_first = _by_first(patterns)
     pattern_groups = {f"p{i}": (gid,) for i, (gid, _) in enumerate(patterns)}
     pattern_src = "|".join(f"(?P<p{i}>{p})" for i, (_, p) in enumerate(patterns))
     return Lexicon(
@@ -269,13 +269,12 @@ def build(specs: list[tuple[str, FileSpec]]) -> Lexicon:
         py_terms=py_terms,
         py_short={k: tuple(v) for k, v in py_short.items()},
         pattern_re=re.compile(pattern_src) if patterns else None,
-        pattern_first=_first_class([p for _, p in patterns]),
-        pattern_by_first=_by_first(patterns),
+        pattern_first=_char_class(by_first),
+        pattern_by_first=by_first,
         pattern_groups=pattern_groups,
         symbol_re=re.compile("[" + "".join(re.escape(c) for c in sorted(symbols)) + "]") if symbols else None,
         symbol_terms={c: tuple(g) for c, g in symbols.items()},
-        group_sub={gid: g.category for gid, g in groups.items() if g.category != CONTEXT and g.w > 0},
-        own_of={gid: (sid, i) for sid, sub in subs.items() for i, (gid, _, _) in enumerate(sub.own)},
+        own_of={gid: (sid, i, w > 0) for sid, sub in subs.items() for i, (gid, _, w) in enumerate(sub.own)},
         members={top: [sid for sid, sub in subs.items() if sub.top == top] for top in tops},
         sub_context={
             sid: frozenset(f"{CONTEXT}/{n}" for n in {*sub.context, *(x for c in sub.combos for x in c[:2])})
@@ -285,14 +284,9 @@ def build(specs: list[tuple[str, FileSpec]]) -> Lexicon:
     )
 
 
-def _first_class(patterns: list[str]) -> re.Pattern[str] | None:
-    chars: set[str] = set()
-    for p in patterns:
-        f = first_chars(p)
-        if not f:
-            return None
-        chars |= f
-    return re.compile("[" + "".join(re.escape(ch) for ch in sorted(chars)) + "]") if chars else None
+def _char_class(by_first: dict[str, Any]) -> re.Pattern[str] | None:
+    """Where a pattern can begin: the first characters of ``_by_first`` (None: anywhere)."""
+    return re.compile("[" + "".join(re.escape(ch) for ch in by_first) + "]") if by_first else None
 
 
 def _by_first(patterns: list[tuple[str, str]]) -> dict[str, Any]:

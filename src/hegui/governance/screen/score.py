@@ -208,7 +208,7 @@ def _sigmoid(x: float) -> float:
 def score_hits(lex: Lexicon, hits: list[Hit], original: str) -> dict[str, float]:
     """Scores of the subcategories that had one of their own positive groups matched, and of their
     top levels (the others keep their bias score: ``default_scores``)."""
-    group_sub, own_of = lex.group_sub, lex.own_of
+    own_of = lex.own_of
     touched: set[str] = set()
     own: dict[str, list[tuple[int, str]]] = {}  # subcategory -> [(place in its own groups, group id)]
     by_group: dict[str, list] = {}  # group id -> [exact?, distinct matched texts]
@@ -218,9 +218,9 @@ def score_hits(lex: Lexicon, hits: list[Hit], original: str) -> dict[str, float]
             if got is None:
                 by_group[gid] = [ex, {original[a:b]}]
                 if gid in own_of:
-                    sid, i = own_of[gid]
+                    sid, i, positive = own_of[gid]
                     own.setdefault(sid, []).append((i, gid))
-                    if gid in group_sub:
+                    if positive:
                         touched.add(sid)
             else:
                 got[1].add(original[a:b])
