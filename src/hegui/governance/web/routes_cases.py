@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Path, Request, Response
+from fastapi import APIRouter, Request, Response
 
 from hegui.governance.crud import appeals, cases, complaints, targets
 from hegui.governance.crud.cases import DecisionIn
 from hegui.governance.models import OUTCOMES, SEVERITIES, GovAccount
+from hegui.governance.web.deps import IdPath, Moderator, Reader
 from hegui.governance.web.forms import checked, choice
 from hegui.governance.web.render import page
 from hegui.service.api.deps import SessionDep
@@ -16,12 +17,9 @@ from hegui.service.crud import audit
 from hegui.service.db.models import User
 from hegui.service.errors import InvalidInputError, StateError
 from hegui.service.web.i18n import request_lang, t
-from hegui.service.web.render import WebRoute, page_user, read_form, redirect, text_field
+from hegui.service.web.render import WebRoute, read_form, redirect, text_field
 
 router = APIRouter(route_class=WebRoute)
-Reader = Annotated[User, Depends(page_user("moderator", "regulator"))]
-Moderator = Annotated[User, Depends(page_user("moderator"))]
-IdPath = Annotated[int, Path(ge=1, le=2**62)]
 
 
 @router.get("/queue")

@@ -4,25 +4,21 @@ published notices are public (no login)."""
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Request, Response
+from fastapi import APIRouter, Request, Response
 
 from hegui.governance.crud import notices
 from hegui.governance.models import GovNotice
+from hegui.governance.web.deps import IdPath, Moderator, Reader, Visitor
 from hegui.governance.web.forms import day
 from hegui.governance.web.render import page
 from hegui.service.api.deps import SessionDep
 from hegui.service.db.models import User
 from hegui.service.errors import InvalidInputError, StateError
 from hegui.service.web.i18n import request_lang, t
-from hegui.service.web.render import WebRoute, optional_user, page_user, read_form, redirect, text_field
+from hegui.service.web.render import WebRoute, read_form, redirect, text_field
 
 router = APIRouter(route_class=WebRoute)
-Reader = Annotated[User, Depends(page_user("moderator", "regulator"))]
-Moderator = Annotated[User, Depends(page_user("moderator"))]
-Visitor = Annotated[User | None, Depends(optional_user())]
-IdPath = Annotated[int, Path(ge=1, le=2**62)]
 
 
 def _list(

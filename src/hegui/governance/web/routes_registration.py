@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Request, Response
 
 from hegui.governance.crud import registration
 from hegui.governance.crud.registration import ControlIn
+from hegui.governance.web.deps import Moderator, Reader, Visitor
 from hegui.governance.web.forms import checked, day
 from hegui.governance.web.render import page
 from hegui.service.api.deps import SessionDep
 from hegui.service.db.models import User
 from hegui.service.errors import InvalidInputError
 from hegui.service.web.i18n import request_lang, t
-from hegui.service.web.render import WebRoute, optional_user, page_user, read_form, redirect, text_field
+from hegui.service.web.render import WebRoute, read_form, redirect, text_field
 
 router = APIRouter(route_class=WebRoute)
-Reader = Annotated[User, Depends(page_user("moderator", "regulator"))]
-Moderator = Annotated[User, Depends(page_user("moderator"))]
-Visitor = Annotated[User | None, Depends(optional_user())]
 EMPTY = {"channel": "*", "message_zh": "", "message_en": "", "resume_on": "", "reason": ""}
 
 
