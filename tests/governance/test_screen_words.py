@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hegui.governance.screen import screen
-from hegui.governance.screen.lexicon import load_lexicon
+from hegui.governance.screen.lexicon import load_lexicon, word_neighbours
 from hegui.governance.screen.normalise import common_words, normalise
 from hegui.governance.screen.score import MAX_WORD, _crosses, _crosses2, _inside, find_hits
 
@@ -85,6 +85,15 @@ def test_the_unrolled_checks_read_the_same_words_as_the_general_ones(text: str, 
         for j in range(max(s + 1, i + 2), min(len(text), i + MAX_WORD) + 1)
     )
     assert _inside(words, text, s) == covered
+    _assert_neighbours_let_through(words, text, s)
+
+
+def _assert_neighbours_let_through(words: dict[str, int], text: str, s: int) -> None:
+    """The neighbour sets (find_hits' shortcut) never skip a word the full checks would find."""
+    for k, found in ((1, _inside(words, text, s)), (2, _crosses2(words, text, s))):
+        before, after = word_neighbours(text[s : s + k])
+        near = (s > 0 and text[s - 1] in before) or (s + k < len(text) and text[s + k] in after)
+        assert near or not found, (text, s, k)
 
 
 def test_the_unrolled_checks_agree_around_every_long_word() -> None:
@@ -94,6 +103,20 @@ def test_the_unrolled_checks_agree_around_every_long_word() -> None:
         text = f"我{w}了"
         for s in range(len(text) - 1):
             assert _crosses2(words, text, s) == _crosses(words, text, s, s + 2), (text, s)
+            _assert_neighbours_let_through(words, text, s)
+
+
+def test_neighbours_of_a_term_are_the_characters_that_make_a_word_with_it() -> None:
+    before, after = word_neighbours("集")  # 收集, 集合
+    assert "收" in before and "合" in after
+    before, _ = word_neighbours("包夜")  # 面包 ends with 包
+    assert "面" in before
+    # a term that is itself a common word: only more frequent words count
+    words = common_words()
+    assert words["作为"] < words["合作"] < words["作业"]
+    assert "合" not in word_neighbours("作为")[0]  # 合作 is rarer than 作为: 合作为 reads 作为
+    assert "合" in word_neighbours("作业")[0]  # 合作 is more frequent than 作业
+    assert word_neighbours("约炮了") is None  # three characters: no word check
 
 
 def test_evidence_shows_each_piece_once() -> None:

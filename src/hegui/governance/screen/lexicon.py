@@ -161,7 +161,8 @@ class Lexicon:
     groups: dict[str, Group]
     subs: dict[str, Sub]
     tops: dict[str, float]  # top-level id -> threshold
-    # character view: term -> (length, group ids, has an ASCII letter or digit at an edge)
+    # character view: term -> (length, group ids, has an ASCII letter or digit at an edge, near):
+    # ``near`` (``word_neighbours``) for a term of one or two characters, else None
     char_ac: Any
     # pinyin view (syllable codes, typed pinyin's fillers taken out): term key -> (length, key)
     py_ac: Any
@@ -261,7 +262,10 @@ def build(specs: list[tuple[str, FileSpec]]) -> Lexicon:
         subs=subs,
         tops=tops,
         char_ac=automaton(
-            {w: (len(w), tuple(g), _latin(w[0]) or _latin(w[-1])) for w, g in char_terms.items()}
+            {
+                w: (len(w), tuple(g), _latin(w[0]) or _latin(w[-1]), word_neighbours(w))
+                for w, g in char_terms.items()
+            }
         )
         if char_terms
         else None,
@@ -282,6 +286,39 @@ def build(specs: list[tuple[str, FileSpec]]) -> Lexicon:
         },
         words=common_words(),
     )
+
+
+UNRANKED = 1 << 30  # the rank of a text that is no common word
+
+
+def word_neighbours(term: str) -> tuple[frozenset[str], frozenset[str]] | None:
+    """For a term of one or two characters, the characters that must stand just before or just
+    after it for a common word to run into it (score.py's ``_inside`` and ``_crosses2``): one
+    character, the characters next to it inside some common word; two characters, those before the
+    first in a more frequent word ending with it, and those after the second in a more frequent word
+    beginning with it. Neither neighbour in its set: no such word, and no dictionary lookup."""
+    if len(term) > 2:
+        return None
+    own = common_words().get(term, UNRANKED) if len(term) == 2 else UNRANKED
+    return _neighbours(term[0], term[-1], len(term) == 1, own)
+
+
+@functools.cache
+def _neighbours(first: str, last: str, single: bool, own: int) -> tuple[frozenset[str], frozenset[str]]:
+    before: set[str] = set()
+    after: set[str] = set()
+    for w, rank in common_words().items():
+        if rank >= own:
+            continue
+        if single:
+            before.update(w[i - 1] for i in range(1, len(w)) if w[i] == first)
+            after.update(w[i + 1] for i in range(len(w) - 1) if w[i] == first)
+        else:
+            if w[-1] == first:
+                before.add(w[-2])
+            if w[0] == last:
+                after.add(w[1])
+    return frozenset(before), frozenset(after)
 
 
 def _char_class(by_first: dict[str, Any]) -> re.Pattern[str] | None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 
-from hegui.governance.screen.lexicon import CONTEXT, Lexicon
+from hegui.governance.screen.lexicon import CONTEXT, UNRANKED, Lexicon
 from hegui.governance.screen.normalise import FILL, Normalised, ascii_class
 
 PINYIN_FACTOR = 0.85
@@ -27,7 +27,6 @@ Hit = tuple[tuple[str, ...], int, int, bool]  # group ids, original start, origi
 
 BREAKS = frozenset("，。！？；、,.!?;\n")
 MAX_WORD = 4  # the longest common word (data/screen/words.txt)
-UNRANKED = 1 << 30  # the rank of a text that is no common word
 
 
 def _crosses(words: dict[str, int], text: str, s: int, e: int) -> bool:
@@ -121,10 +120,15 @@ def find_hits(lex: Lexicon, n: Normalised) -> list[Hit]:
     text, o = n.text, n.original
     offsets = n.offsets
     words = lex.words
+    last = len(text) - 1
     if lex.char_ac is not None:
-        for e, (k, gids, latin) in lex.char_ac.iter(text):  # every term, overlaps included
+        for e, (k, gids, latin, near) in lex.char_ac.iter(text):  # every term, overlaps included
             s = e - k + 1
-            if k <= 2 and (_inside(words, text, s) if k == 1 else _crosses2(words, text, s)):
+            if (
+                near is not None  # a term of one or two characters; its neighbours may make a word
+                and ((s and text[s - 1] in near[0]) or (e < last and text[e + 1] in near[1]))
+                and (_inside(words, text, s) if k == 1 else _crosses2(words, text, s))
+            ):
                 continue  # 收 in 收集, 包夜 in 面包夜宵: the post's own words, read across
             a, b = (s, s + k) if offsets is None else (offsets[s], offsets[s + k - 1] + 1)
             if latin and _latin_edge(o, a, b):
