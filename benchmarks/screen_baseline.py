@@ -15,7 +15,7 @@ measures it in one run, on the same posts, against the lexicon (``hegui.governan
 
 Every configuration is also run on ``real-benign``, the paragraphs of the real privacy policies in
 ../shared/policies (when present): real text that breaks no rule, so every flag is a false
-positive. ``--eval`` must not be the blind set (``independent4``): the script refuses it.
+positive. ``--eval`` must not be the blind set (``independent5``): the script refuses it.
 Needs scikit-learn, which hegui does not depend on (``pip install scikit-learn``). A benchmark:
 exit 0 whatever it finds (2 when scikit-learn is missing or the arguments are wrong).
 """
@@ -37,8 +37,9 @@ FILES = {
     "independent": ["posts_independent.jsonl"],
     "independent2": ["posts_independent2.jsonl"],
     "independent3": ["posts_independent3.jsonl"],
+    "independent4": ["posts_independent4.jsonl"],
 }
-BLIND = "independent4"
+BLIND = "independent5"
 CATEGORIES = screen_eval.CATEGORIES
 DEFAULT_OUT = screen_eval.ROOT / "benchmarks" / "results" / "screen_baseline.json"
 
