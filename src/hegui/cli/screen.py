@@ -73,7 +73,7 @@ def _report(records: list[dict[str, Any]], out: IO[str]) -> None:
     from hegui.governance.screen.lexicon import load_lexicon
 
     lex = load_lexicon()
-    thresholds = {**lex.tops, **{sid: sub.threshold for sid, sub in lex.subs.items()}}
+    thresholds = lex.thresholds
     scored = [r for r in records if "categories" in r]
     out.write(f"hegui screen: {len(records)} posts, {len(records) - len(scored)} errors\n")
     out.write(f"{'category':<36}{'threshold':>10}{'labelled':>10}{'near (±0.1)':>13}{'max':>8}\n")

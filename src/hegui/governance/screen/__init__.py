@@ -39,9 +39,9 @@ def lexicon_screener(text: str) -> ScreenResult:
     hits = find_hits(lex, normalise(post))
     scores = score_hits(lex, hits, post)
     cats = dict(_default_categories(lex))
+    thresholds = lex.thresholds
     for cid, s in scores.items():
-        threshold = lex.subs[cid].threshold if cid in lex.subs else lex.tops[cid]
-        cats[cid] = _category_score(round(s, 4), s >= threshold)
+        cats[cid] = _category_score(round(s, 4), s >= thresholds[cid])
     evidence = []
     if scores:
         used = _context_used(lex, scores)
@@ -78,8 +78,7 @@ def _default_categories(lex: Lexicon) -> dict[str, CategoryScore]:
         cached = {}
         base = default_scores(lex)
         for cid, s in sorted(base.items(), key=lambda kv: _order().get(kv[0], (len(_order()), kv[0]))):
-            threshold = lex.subs[cid].threshold if cid in lex.subs else lex.tops[cid]
-            cached[cid] = CategoryScore(score=round(s, 4), label=s >= threshold)
+            cached[cid] = CategoryScore(score=round(s, 4), label=s >= lex.thresholds[cid])
         _DEFAULTS[id(lex)] = cached
     return cached
 

@@ -179,6 +179,8 @@ class Lexicon:
     # every own group (negative ones too) -> (subcategory id, place in its ``own``, positive?)
     own_of: dict[str, tuple[str, int, bool]] = field(default_factory=dict)
     members: dict[str, list[str]] = field(default_factory=dict)  # top level -> its subcategory ids
+    thresholds: dict[str, float] = field(default_factory=dict)  # every category id -> its label threshold
+    context_names: dict[str, str] = field(default_factory=dict)  # shared context group id -> its name
     sub_context: dict[str, frozenset[str]] = field(default_factory=dict)  # context group ids it weighs
     defaults: dict[str, float] = field(default_factory=dict)  # scores when nothing matched (filled lazily)
     # common words -> frequency rank: a short match that runs across a more frequent one (or a single
@@ -280,6 +282,8 @@ def build(specs: list[tuple[str, FileSpec]]) -> Lexicon:
         symbol_terms={c: tuple(g) for c, g in symbols.items()},
         own_of={gid: (sid, i, w > 0) for sid, sub in subs.items() for i, (gid, _, w) in enumerate(sub.own)},
         members={top: [sid for sid, sub in subs.items() if sub.top == top] for top in tops},
+        thresholds={**tops, **{sid: sub.threshold for sid, sub in subs.items()}},
+        context_names={gid: g.name for gid, g in groups.items() if g.category == CONTEXT},
         sub_context={
             sid: frozenset(f"{CONTEXT}/{n}" for n in {*sub.context, *(x for c in sub.combos for x in c[:2])})
             for sid, sub in subs.items()

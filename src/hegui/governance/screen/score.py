@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 
-from hegui.governance.screen.lexicon import CONTEXT, UNRANKED, Lexicon
+from hegui.governance.screen.lexicon import UNRANKED, Lexicon
 from hegui.governance.screen.normalise import FILL, Normalised, ascii_class
 
 PINYIN_FACTOR = 0.85
@@ -114,7 +114,7 @@ def _in_handle(o: str, start: int, end: int) -> bool:
 
 def find_hits(lex: Lexicon, n: Normalised) -> list[Hit]:
     hits: list[Hit] = []
-    exact: dict[tuple[int, int], tuple[str, ...]] = {}
+    exact: dict[tuple[int, int], tuple[str, ...]] | None = None  # (start, end) -> groups, when needed
     found: set[str] = set()  # groups matched exactly somewhere
     written: list[tuple[int, int]] = []  # character-view spans of the terms matched as written
     text, o = n.text, n.original
@@ -134,7 +134,6 @@ def find_hits(lex: Lexicon, n: Normalised) -> list[Hit]:
             if latin and _latin_edge(o, a, b):
                 continue
             hits.append((gids, a, b, True))
-            exact[a, b] = exact.get((a, b), ()) + gids
             found.update(gids)
             written.append((s, s + k))
     if lex.py_ac is not None and text:
@@ -154,6 +153,10 @@ def find_hits(lex: Lexicon, n: Normalised) -> list[Hit]:
             a, b = n.span(start, end)
             if _latin_edge(o, a, b) or _in_handle(o, a, b) or not BREAKS.isdisjoint(o[a:b]):
                 continue  # a homophone is written in one piece, not across a comma
+            if exact is None:  # the groups of each span matched as written (most posts never ask)
+                exact = {}
+                for got, a2, b2, _ in hits:
+                    exact[a2, b2] = exact.get((a2, b2), ()) + got
             have = exact.get((a, b), ())
             gids = tuple(g for g in gids if g not in have)
             if gids:
@@ -231,8 +234,8 @@ def score_hits(lex: Lexicon, hits: list[Hit], original: str) -> dict[str, float]
                 got[0] = got[0] or ex
     if not touched:
         return {}
-    groups = lex.groups
-    context = {groups[g].name: len(got[1]) for g, got in by_group.items() if groups[g].category == CONTEXT}
+    names = lex.context_names
+    context = {names[g]: len(got[1]) for g, got in by_group.items() if g in names}
     scores: dict[str, float] = {}
     for sid in touched:
         sub = lex.subs[sid]
@@ -256,8 +259,14 @@ def score_hits(lex: Lexicon, hits: list[Hit], original: str) -> dict[str, float]
             logit += w
         scores[sid] = _sigmoid(logit)
     base = default_scores(lex)
+    members = lex.members
     for top in {lex.subs[sid].top for sid in touched}:
-        scores[top] = max(scores.get(sid, base[sid]) for sid in lex.members[top])
+        best = 0.0
+        for sid in members[top]:
+            s = scores[sid] if sid in scores else base[sid]
+            if s > best:
+                best = s
+        scores[top] = best
     return scores
 
 
