@@ -58,6 +58,18 @@ def test_a_single_character_inside_a_word_is_not_an_offer() -> None:
     assert r.labels() == []
 
 
+def test_a_word_split_by_the_poster_is_no_word() -> None:
+    # 单打 runs across 带单 only in the character view: the poster wrote 带单 and 打水 apart
+    got = screen("带单 打水")
+    assert "gambling" in got.labels()
+    assert any(e.text == "带单" for e in got.evidence)
+    assert not screen("带单打水").labels()  # written together, 单打 may be what was meant
+    words = common_words()
+    n = normalise("带单 打水")
+    assert _crosses2(words, n.text, 0) and not _crosses2(words, n.text, 0, n.offsets)
+    assert "porn" not in screen("面包 夜宵").labels()  # 面包 is whole: 包夜 is still a chance reading
+
+
 def test_evasions_that_split_a_term_still_match() -> None:
     # the boundary check reads the normalised post: separators and homophones do not hide a term
     assert "porn" in screen("同城约 炮，加薇 lily520").labels()

@@ -29,26 +29,34 @@ BREAKS = frozenset("，。！？；、,.!?;\n")
 MAX_WORD = 4  # the longest common word (data/screen/words.txt)
 
 
-def _crosses(words: dict[str, int], text: str, s: int, e: int) -> bool:
+def _whole(offsets: list[int] | None, i: int, j: int) -> bool:
+    """True when ``text[i:j]`` was written in one piece: no space, symbol or punctuation that the
+    poster wrote inside it (``单 打`` in ``带单 打水`` is no word: the poster wrote 带单 and 打水)."""
+    return offsets is None or offsets[j - 1] - offsets[i] == j - 1 - i
+
+
+def _crosses(words: dict[str, int], text: str, s: int, e: int, offsets: list[int] | None = None) -> bool:
     """True when a common word more frequent than ``text[s:e]`` itself runs across an edge of it: it
     begins before ``s`` and ends inside, or begins inside and ends after ``e`` (出行|服务 holds 行服务,
     面包|夜 holds 包夜). Then ``text[s:e]`` is a chance reading of two of the post's own words, not a
-    term; a term that is the more common word stands (初中|小 is not 中小, 空降|服 not 降服)."""
+    term; a term that is the more common word stands (初中|小 is not 中小, 空降|服 not 降服). A word
+    counts only as written in one piece (``_whole``; ``offsets``: the character view's map into the
+    post)."""
     own = words.get(text[s:e], UNRANKED)
     get = words.get
     for i in range(max(0, s - MAX_WORD + 1), s):
         for j in range(s + 1, min(e, i + MAX_WORD + 1)):
-            if get(text[i:j], own) < own:
+            if get(text[i:j], own) < own and _whole(offsets, i, j):
                 return True
     n = len(text)
     for i in range(s + 1, e):
         for j in range(e + 1, min(n, i + MAX_WORD) + 1):
-            if get(text[i:j], own) < own:
+            if get(text[i:j], own) < own and _whole(offsets, i, j):
                 return True
     return False
 
 
-def _crosses2(words: dict[str, int], text: str, s: int) -> bool:
+def _crosses2(words: dict[str, int], text: str, s: int, offsets: list[int] | None = None) -> bool:
     """``_crosses(words, text, s, s + 2)``, the common case, unrolled: a word that begins before
     ``s`` and ends with ``text[s]``, or begins with ``text[s + 1]`` and ends after the match."""
     get = words.get
@@ -57,13 +65,13 @@ def _crosses2(words: dict[str, int], text: str, s: int) -> bool:
     for i in (s - 1, s - 2, s - 3):  # words that begin before s and end inside: text[i:s+1]
         if i < 0:
             break
-        if get(text[i:c], own) < own:
+        if get(text[i:c], own) < own and _whole(offsets, i, c):
             return True
     n = len(text)
     for j in (s + 3, s + 4, s + 5):  # words that begin at s+1 and end after s+2
         if j > n:
             break
-        if get(text[c:j], own) < own:
+        if get(text[c:j], own) < own and _whole(offsets, c, j):
             return True
     return False
 
@@ -72,12 +80,13 @@ def _crosses2(words: dict[str, int], text: str, s: int) -> bool:
 _AROUND = ((-3, 1), (-2, 1), (-2, 2), (-1, 1), (-1, 2), (-1, 3), (0, 2), (0, 3), (0, 4))
 
 
-def _inside(words: dict[str, int], text: str, s: int) -> bool:
-    """True when the single character ``text[s]`` belongs to a common word (收 in 收集, 出 in 出行)."""
+def _inside(words: dict[str, int], text: str, s: int, offsets: list[int] | None = None) -> bool:
+    """True when the single character ``text[s]`` belongs to a common word written in one piece
+    (收 in 收集, 出 in 出行)."""
     n = len(text)
     for a, b in _AROUND:
         i, j = s + a, s + b
-        if i >= 0 and j <= n and text[i:j] in words:
+        if i >= 0 and j <= n and text[i:j] in words and _whole(offsets, i, j):
             return True
     return False
 
@@ -127,7 +136,7 @@ def find_hits(lex: Lexicon, n: Normalised) -> list[Hit]:
             if (
                 near is not None  # a term of one or two characters; its neighbours may make a word
                 and ((s and text[s - 1] in near[0]) or (e < last and text[e + 1] in near[1]))
-                and (_inside(words, text, s) if k == 1 else _crosses2(words, text, s))
+                and (_inside(words, text, s, offsets) if k == 1 else _crosses2(words, text, s, offsets))
             ):
                 continue  # 收 in 收集, 包夜 in 面包夜宵: the post's own words, read across
             a, b = (s, s + k) if offsets is None else (offsets[s], offsets[s + k - 1] + 1)
@@ -148,7 +157,7 @@ def find_hits(lex: Lexicon, n: Normalised) -> list[Hit]:
                 gids = _kept(text[start:end], short[key], gids)
                 if not gids:
                     continue
-            if _crosses(words, text, start, end):
+            if _crosses(words, text, start, end, offsets):
                 continue  # 出行服务 does not hold 性服务
             a, b = n.span(start, end)
             if _latin_edge(o, a, b) or _in_handle(o, a, b) or not BREAKS.isdisjoint(o[a:b]):
