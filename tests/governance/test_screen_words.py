@@ -118,6 +118,32 @@ def test_the_unrolled_checks_agree_around_every_long_word() -> None:
             _assert_neighbours_let_through(words, text, s)
 
 
+def _brute_neighbours(term: str) -> tuple[set[str], set[str]]:
+    words, before, after = common_words(), set(), set()
+    own = words.get(term, 1 << 30) if len(term) == 2 else 1 << 30
+    for w, rank in words.items():
+        if rank >= own:
+            continue
+        if len(term) == 1:
+            before |= {w[i - 1] for i in range(1, len(w)) if w[i] == term}
+            after |= {w[i + 1] for i in range(len(w) - 1) if w[i] == term}
+        else:
+            before |= {w[-2]} if w[-1] == term[0] else set()
+            after |= {w[1]} if w[0] == term[1] else set()
+    return before, after
+
+
+def test_neighbour_sets_are_exactly_the_definition() -> None:
+    """The index (built once) gives what a scan of every common word gives, for the lexicon's own
+    short terms, for common words as terms (ranked: only more frequent words count) and for others."""
+    lex = load_lexicon()
+    short = sorted({t for pairs in lex.py_short.values() for t, _ in pairs})[::40]
+    terms = [*short, "作为", "合作", "作业", "收", "集", "包夜", "的", "龘", "龘龘"]
+    for term in terms:
+        before, after = word_neighbours(term)
+        assert (set(before), set(after)) == _brute_neighbours(term), term
+
+
 def test_neighbours_of_a_term_are_the_characters_that_make_a_word_with_it() -> None:
     before, after = word_neighbours("集")  # 收集, 集合
     assert "收" in before and "合" in after

@@ -303,26 +303,50 @@ def word_neighbours(term: str) -> tuple[frozenset[str], frozenset[str]] | None:
     beginning with it. Neither neighbour in its set: no such word, and no dictionary lookup."""
     if len(term) > 2:
         return None
-    own = common_words().get(term, UNRANKED) if len(term) == 2 else UNRANKED
-    return _neighbours(term[0], term[-1], len(term) == 1, own)
+    index = _word_index()
+    if len(term) == 1:
+        return index.inside.get(term, (_NONE, _NONE))
+    own = common_words().get(term, UNRANKED)
+    if own == UNRANKED:  # no common word itself: every word counts
+        return index.ending.get(term[0], _NONE), index.starting.get(term[1], _NONE)
+    before = frozenset(c for rank, c in index.ranked_ending.get(term[0], ()) if rank < own)
+    after = frozenset(c for rank, c in index.ranked_starting.get(term[1], ()) if rank < own)
+    return before, after
+
+
+_NONE: frozenset[str] = frozenset()
+
+
+@dataclass(slots=True)
+class _WordIndex:
+    """The common words by the characters that stand next to a given one (built once)."""
+
+    inside: dict[str, tuple[frozenset[str], frozenset[str]]]  # c -> (chars before c, chars after c)
+    ending: dict[str, frozenset[str]]  # c -> the characters before c in the words ending with c
+    starting: dict[str, frozenset[str]]  # c -> the characters after c in the words beginning with c
+    ranked_ending: dict[str, list[tuple[int, str]]]  # the same with each word's rank
+    ranked_starting: dict[str, list[tuple[int, str]]]
 
 
 @functools.cache
-def _neighbours(first: str, last: str, single: bool, own: int) -> tuple[frozenset[str], frozenset[str]]:
-    before: set[str] = set()
-    after: set[str] = set()
+def _word_index() -> _WordIndex:
+    before: dict[str, set[str]] = {}
+    after: dict[str, set[str]] = {}
+    ending: dict[str, list[tuple[int, str]]] = {}
+    starting: dict[str, list[tuple[int, str]]] = {}
     for w, rank in common_words().items():
-        if rank >= own:
-            continue
-        if single:
-            before.update(w[i - 1] for i in range(1, len(w)) if w[i] == first)
-            after.update(w[i + 1] for i in range(len(w) - 1) if w[i] == first)
-        else:
-            if w[-1] == first:
-                before.add(w[-2])
-            if w[0] == last:
-                after.add(w[1])
-    return frozenset(before), frozenset(after)
+        for i in range(1, len(w)):
+            before.setdefault(w[i], set()).add(w[i - 1])
+            after.setdefault(w[i - 1], set()).add(w[i])
+        ending.setdefault(w[-1], []).append((rank, w[-2]))
+        starting.setdefault(w[0], []).append((rank, w[1]))
+    return _WordIndex(
+        inside={c: (frozenset(before.get(c, ())), frozenset(after.get(c, ()))) for c in {*before, *after}},
+        ending={c: frozenset(x for _, x in v) for c, v in ending.items()},
+        starting={c: frozenset(x for _, x in v) for c, v in starting.items()},
+        ranked_ending=ending,
+        ranked_starting=starting,
+    )
 
 
 def _char_class(by_first: dict[str, Any]) -> re.Pattern[str] | None:
