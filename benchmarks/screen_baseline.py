@@ -23,7 +23,7 @@ acceptable posts: the even lines to the training set, the odd lines held out and
 
 Every configuration is also run on ``real-benign``, the paragraphs of the real privacy policies in
 ../shared/policies (when present): real text that breaks no rule, so every flag is a false
-positive. ``--eval`` must not be the blind set (``independent5``): the script refuses it.
+positive. ``--eval`` must not be the blind set (``independent6``): the script refuses it.
 Needs scikit-learn, which hegui does not depend on (``pip install scikit-learn``). A benchmark:
 exit 0 whatever it finds (2 when scikit-learn is missing or the arguments are wrong).
 """
@@ -46,8 +46,9 @@ FILES = {
     "independent2": ["posts_independent2.jsonl"],
     "independent3": ["posts_independent3.jsonl"],
     "independent4": ["posts_independent4.jsonl"],
+    "independent5": ["posts_independent5.jsonl"],
 }
-BLIND = "independent5"
+BLIND = "independent6"
 CATEGORIES = screen_eval.CATEGORIES
 DEFAULT_OUT = screen_eval.ROOT / "benchmarks" / "results" / "screen_baseline.json"
 

@@ -15,9 +15,11 @@ posts_independent3.jsonl (``independent3``: a third author under the same rules,
 abbreviations as a trick of its own; the fourth round's blind set, which may guide changes since
 the fifth), posts_independent4.jsonl (``independent4``: a fourth author under the same rules,
 a third of its posts very short, a third long; the fifth round's blind set, which may guide changes
-since the sixth) and posts_independent5.jsonl (``independent5``: a fifth author under the same
-rules, posts in the registers of named platforms; the blind set now: only its summary is ever
-shown, --misses is ignored for it). ``real-benign``:
+since the sixth), posts_independent5.jsonl (``independent5``: a fifth author under the same
+rules, posts in the registers of named platforms; the sixth round's blind set, which may guide
+changes since the seventh) and posts_independent6.jsonl (``independent6``: a sixth author under
+the same rules, indirect wording of forums, danmaku and small merchants; the blind set now: only
+its summary is ever shown, --misses is ignored for it). ``real-benign``:
 the paragraphs of the real privacy policies in ../shared/policies (when present), real text that
 breaks no rule, so every post flagged there is a false positive (not in the throughput mix).
 Throughput: the posts of every set named, repeated to at least --min-posts posts, screened by
@@ -46,8 +48,9 @@ DATA = ROOT / "tests" / "governance" / "data"
 # (the odd half was the second round's blind holdout). independent2: another author, the third
 # round's blind set, may guide changes since. independent3: a third author, the fourth round's
 # blind set, may guide changes since. independent4: a fourth author, the fifth round's blind set,
-# may guide changes since. independent5: a fifth author, blind: only its summary may be looked at,
-# never its posts or misses.
+# may guide changes since. independent5: a fifth author, the sixth round's blind set, may guide
+# changes since. independent6: a sixth author, blind: only its summary may be looked at, never its
+# posts or misses.
 SETS = {
     "dev": DATA / "posts_dev.jsonl",
     "test": DATA / "posts_test.jsonl",
@@ -57,6 +60,7 @@ SETS = {
     "independent3": DATA / "posts_independent3.jsonl",
     "independent4": DATA / "posts_independent4.jsonl",
     "independent5": DATA / "posts_independent5.jsonl",
+    "independent6": DATA / "posts_independent6.jsonl",
 }
 # real text that breaks no rule: the paragraphs of the real privacy policies in ../shared/policies
 # (written by app operators; not in this repository): every flag there is a false positive.
@@ -68,7 +72,7 @@ REAL_BENIGN = "real-benign"
 # out (counts only).
 ORDINARY = {"ordinary-guide": slice(0, None, 2), "ordinary-holdout": slice(1, None, 2)}
 HALVES = {"independent-tune": slice(0, None, 2), "independent-holdout": slice(1, None, 2)}
-BLIND = {"independent5"}  # its misses are never printed: only its summary may be looked at
+BLIND = {"independent6"}  # its misses are never printed: only its summary may be looked at
 DEFAULT_OUT = ROOT / "benchmarks" / "results" / "screen_eval.json"
 CATEGORIES = ("porn", "prohibited_goods", "black_market", "gambling", "fraud", "minors")
 # The targets. Reported, never asserted.
