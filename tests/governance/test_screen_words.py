@@ -58,6 +58,22 @@ def test_a_single_character_inside_a_word_is_not_an_offer() -> None:
     assert r.labels() == []
 
 
+def _signals(text: str) -> set[tuple[str, str]]:
+    return {(e.text, e.signal) for e in screen(text).evidence}
+
+
+def test_a_homophone_written_as_a_common_word_is_that_word() -> None:
+    # 体现 (to show) sounds like 提现 (to cash out): written as the everyday word, it is that word
+    assert not any(sig.endswith("~pinyin") for _, sig in _signals("这体现了价值"))
+    assert ("维信", "context/lure~pinyin") in _signals("加维信看片")  # 维信 is no word: a homophone
+
+
+def test_a_homophone_is_not_read_across_brackets_or_quotes() -> None:
+    assert ("维信", "context/lure~pinyin") in _signals("加维信看片")
+    assert not any(t.startswith("维") and sig.endswith("~pinyin") for t, sig in _signals("加维（信）看片"))
+    assert not any(t.startswith("维") and sig.endswith("~pinyin") for t, sig in _signals("加维“信”看片"))
+
+
 def test_a_word_split_by_the_poster_is_no_word() -> None:
     # 单打 runs across 带单 only in the character view: the poster wrote 带单 and 打水 apart
     got = screen("带单 打水")

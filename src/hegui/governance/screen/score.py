@@ -25,7 +25,7 @@ MAX_EXTRA_WARN = 4  # a long warning names many warning words: each weighs, up t
 Hit = tuple[tuple[str, ...], int, int, bool]  # group ids, original start, original end, exact
 
 
-BREAKS = frozenset("，。！？；、,.!?;\n")
+BREAKS = frozenset("，。！？；、,.!?;\n（）()【】[]「」《》“”\"")
 MAX_WORD = 4  # the longest common word (data/screen/words.txt)
 
 
@@ -159,6 +159,8 @@ def find_hits(lex: Lexicon, n: Normalised) -> list[Hit]:
                     continue
             if _crosses(words, text, start, end, offsets):
                 continue  # 出行服务 does not hold 性服务
+            if text[start:end] in words:
+                continue  # written as a common word of its own: 体现 is not 提现, 信号 not 新号
             a, b = n.span(start, end)
             if _latin_edge(o, a, b) or _in_handle(o, a, b) or not BREAKS.isdisjoint(o[a:b]):
                 continue  # a homophone is written in one piece, not across a comma
