@@ -9,9 +9,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hegui.governance.screen import screen
-from hegui.governance.screen.lexicon import load_lexicon, word_neighbours
+from hegui.governance.screen.lexicon import load_lexicon
 from hegui.governance.screen.normalise import common_words, normalise
 from hegui.governance.screen.score import MAX_WORD, _crosses, _crosses2, _inside, find_hits
+from hegui.governance.screen.words import word_neighbours
 
 
 def _groups(text: str) -> dict[str, set[str]]:

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import math
 
-from hegui.governance.screen.lexicon import UNRANKED, Lexicon
+from hegui.governance.screen.lexicon import Lexicon
 from hegui.governance.screen.normalise import FILL, Normalised, ascii_class
+from hegui.governance.screen.words import UNRANKED
 
 PINYIN_FACTOR = 0.85
 EXTRA_TERM = 0.4
