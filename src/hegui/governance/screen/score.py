@@ -26,7 +26,7 @@ MAX_EXTRA_WARN = 4  # a long warning names many warning words: each weighs, up t
 Hit = tuple[tuple[str, ...], int, int, bool]  # group ids, original start, original end, exact
 
 
-BREAKS = frozenset("，。！？；、,.!?;\n（）()【】[]「」《》“”\"")
+BREAKS = frozenset('，。！？；、,.!?;\n（）()【】[]「」《》“”"')
 MAX_WORD = 4  # the longest common word (data/screen/words.txt)
 
 
@@ -54,26 +54,6 @@ def _crosses(words: dict[str, int], text: str, s: int, e: int, offsets: list[int
         for j in range(e + 1, min(n, i + MAX_WORD) + 1):
             if get(text[i:j], own) < own and _whole(offsets, i, j):
                 return True
-    return False
-
-
-def _crosses2(words: dict[str, int], text: str, s: int, offsets: list[int] | None = None) -> bool:
-    """``_crosses(words, text, s, s + 2)``, the common case, unrolled: a word that begins before
-    ``s`` and ends with ``text[s]``, or begins with ``text[s + 1]`` and ends after the match."""
-    get = words.get
-    own = get(text[s : s + 2], UNRANKED)
-    c = s + 1
-    for i in (s - 1, s - 2, s - 3):  # words that begin before s and end inside: text[i:s+1]
-        if i < 0:
-            break
-        if get(text[i:c], own) < own and _whole(offsets, i, c):
-            return True
-    n = len(text)
-    for j in (s + 3, s + 4, s + 5):  # words that begin at s+1 and end after s+2
-        if j > n:
-            break
-        if get(text[c:j], own) < own and _whole(offsets, c, j):
-            return True
     return False
 
 
@@ -137,7 +117,7 @@ def find_hits(lex: Lexicon, n: Normalised) -> list[Hit]:
             if (
                 near is not None  # a term of one or two characters; its neighbours may make a word
                 and ((s and text[s - 1] in near[0]) or (e < last and text[e + 1] in near[1]))
-                and (_inside(words, text, s, offsets) if k == 1 else _crosses2(words, text, s, offsets))
+                and (_inside(words, text, s, offsets) if k == 1 else _crosses(words, text, s, e + 1, offsets))
             ):
                 continue  # 收 in 收集, 包夜 in 面包夜宵: the post's own words, read across
             a, b = (s, s + k) if offsets is None else (offsets[s], offsets[s + k - 1] + 1)
