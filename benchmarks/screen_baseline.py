@@ -67,11 +67,11 @@ def _prf(truth: list[bool], pred: list[bool]) -> dict[str, float | None]:
 
 
 def _negatives(path: Path | None) -> tuple[list[str], list[str]]:
-    """(training half, held-out half) of the ordinary sentences in ``path``."""
+    """(training half, held-out half) of the ordinary sentences in ``path``: screen_eval's halves."""
     if path is None:
         return [], []
-    lines = [line.strip() for line in path.read_text("utf-8").splitlines() if line.strip()]
-    return lines[0::2], lines[1::2]
+    halves = screen_eval.load_ordinary(path)
+    return halves["ordinary-guide"], halves["ordinary-holdout"]
 
 
 def run(

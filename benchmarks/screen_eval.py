@@ -94,6 +94,12 @@ def load_real_benign(folder: Path = POLICIES) -> list[dict[str, Any]]:
     return posts
 
 
+def load_ordinary(path: Path) -> dict[str, list[str]]:
+    """The ordinary sentences of ``path`` (one a line, blank lines skipped) by half (``ORDINARY``)."""
+    lines = [line.strip() for line in path.read_text("utf-8").splitlines() if line.strip()]
+    return {name: lines[half] for name, half in ORDINARY.items()}
+
+
 def _ratio(a: int, b: int) -> float | None:
     return round(a / b, 4) if b else None
 
@@ -274,10 +280,9 @@ def main(argv: list[str] | None = None) -> int:
         for name in args.sets
     }
     if args.ordinary is not None:
-        lines = [t for t in args.ordinary.read_text("utf-8").splitlines() if t.strip()]
-        for name, half in ORDINARY.items():
+        for name, lines in load_ordinary(args.ordinary).items():
             sets[name] = [
-                {"text": t, "labels": [], "trick": "none", "benign_lookalike": False} for t in lines[half]
+                {"text": t, "labels": [], "trick": "none", "benign_lookalike": False} for t in lines
             ]
     quiet = BLIND | {"ordinary-holdout"}
     doc = {
