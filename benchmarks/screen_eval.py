@@ -95,8 +95,10 @@ def load_real_benign(folder: Path = POLICIES) -> list[dict[str, Any]]:
 
 
 def load_ordinary(path: Path) -> dict[str, list[str]]:
-    """The ordinary sentences of ``path`` (one a line, blank lines skipped) by half (``ORDINARY``)."""
-    lines = [line.strip() for line in path.read_text("utf-8").splitlines() if line.strip()]
+    """The ordinary sentences of ``path`` (one a line, blank lines skipped; bytes that are not UTF-8
+    read as U+FFFD) by half (``ORDINARY``)."""
+    text = path.read_text("utf-8", errors="replace")
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
     return {name: lines[half] for name, half in ORDINARY.items()}
 
 

@@ -49,7 +49,18 @@ def test_screen_eval_splits_ordinary_sentences_into_guide_and_held_out_halves(tm
     ordinary = tmp_path / "ordinary.txt"
     ordinary.write_text("今天天气不错\n酒店房间很干净\n这本书值得一读\n同城约炮加微信\n", "utf-8")
     out = tmp_path / "r.json"
-    args = ["--sets", "dev", "--min-posts", "10", "--rounds", "1", "--ordinary", str(ordinary), "--misses", "5"]
+    args = [
+        "--sets",
+        "dev",
+        "--min-posts",
+        "10",
+        "--rounds",
+        "1",
+        "--ordinary",
+        str(ordinary),
+        "--misses",
+        "5",
+    ]
     assert bench.main([*args, "--out", str(out)]) == 0
     doc = json.loads(out.read_text("utf-8"))
     guide, held = doc["sets"]["ordinary-guide"], doc["sets"]["ordinary-holdout"]
@@ -59,3 +70,9 @@ def test_screen_eval_splits_ordinary_sentences_into_guide_and_held_out_halves(tm
     assert guide["acceptable_posts"]["flagged"] == 0
     assert doc["throughput"]["posts"] == doc["sets"]["dev"]["posts"]  # ordinary sentences: not in the mix
     assert bench.main(["--sets", "dev", "--ordinary", str(tmp_path / "missing.txt")]) == 2
+    broken = tmp_path / "broken.txt"
+    broken.write_bytes(b"\xff\xfe\x00junk\n" + "今天天气不错\n".encode())  # not UTF-8: read, not a crash
+    assert bench.load_ordinary(broken) == {
+        "ordinary-guide": ["\ufffd\ufffd\x00junk"],
+        "ordinary-holdout": ["今天天气不错"],
+    }
