@@ -146,6 +146,8 @@ LATER_TRICKS |= {"slang", "mixed"}
         ("posts_independent4.jsonl", LATER_TRICKS | {"abbreviation"}),
         ("posts_independent5.jsonl", LATER_TRICKS | {"abbreviation"}),
         ("posts_independent6.jsonl", LATER_TRICKS | {"abbreviation"}),
+        ("posts_independent7.jsonl", LATER_TRICKS | {"abbreviation"}),
+        ("posts_independent8.jsonl", LATER_TRICKS | {"abbreviation"}),
     ],
 )
 def test_later_independent_sets(name: str, tricks: set[str]) -> None:
