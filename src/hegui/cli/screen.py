@@ -103,8 +103,13 @@ def screen(
         ),
     ] = False,
     screener: Annotated[
-        str, typer.Option("--screener", help="lexicon (default) or a plug-in (entry point hegui.screeners).")
-    ] = "lexicon",
+        str,
+        typer.Option(
+            "--screener",
+            help="gated (default: the lexicon, and its n-gram model on near misses), lexicon (the "
+            "word lists alone) or a plug-in (entry point hegui.screeners).",
+        ),
+    ] = "gated",
 ) -> None:
     """Screen Chinese posts for porn, prohibited goods, black-market services, gambling, fraud and
     minors: one JSON line per post with scores, labels and evidence. Scores only order a review queue."""

@@ -2,11 +2,12 @@
 
     screen(text) -> ScreenResult          one post
     screen_many(texts) -> Iterator        many posts, same screener
-    available_screeners() -> list[str]    "lexicon" and the plug-ins
+    available_screeners() -> list[str]    "lexicon", "gated" and the plug-ins
 
 Scores only order the review queue: nothing is sanctioned on a score alone (docs/governance-screening.md).
-The default screener (``lexicon``) is deterministic. Another screener, e.g. a model, is a plug-in:
-an entry point in the group ``hegui.screeners`` naming a callable ``(text: str) -> ScreenResult``.
+The default screener, ``gated``, is the lexicon plus a bundled n-gram model (``ngram.py``) that decides
+the lexicon's near misses; ``lexicon`` is the lexicon alone. Both are deterministic. Another screener is
+a plug-in: an entry point in the group ``hegui.screeners`` naming a callable ``(text: str) -> ScreenResult``.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from importlib.metadata import entry_points
 
 from hegui.governance.screen.lexicon import Lexicon, load_lexicon
 from hegui.governance.screen.model import CategoryScore, ScreenResult, Span, build
+from hegui.governance.screen.ngram import load_model
 from hegui.governance.screen.normalise import normalise
 from hegui.governance.screen.score import default_scores, find_hits, score_hits
 
@@ -31,12 +33,43 @@ Screener = Callable[[str], ScreenResult]
 
 def lexicon_screener(text: str) -> ScreenResult:
     """The built-in screener: normalise, match the lexicon, score."""
+    return _lexicon(text)[0]
+
+
+def gated_screener(text: str) -> ScreenResult:
+    """The default screener: the lexicon, plus the n-gram model where the lexicon nearly labelled a
+    category. A category it scored at least the model's ``gate`` (but below its threshold) is
+    labelled when the model's probability reaches the model's ``threshold``; its score becomes that
+    probability and ``note`` names it. The model never labels a category of which the lexicon found
+    nothing (so every label has evidence spans), never removes a label and never changes a
+    subcategory."""
+    result, norm = _lexicon(text)
+    model = load_model()
+    cats = result.categories
+    near = [c for c in model.categories if not cats[c].label and cats[c].score >= model.gate]
+    if not near:
+        return build(ScreenResult, {**result.__dict__, "screener": "gated"})
+    probs = model.probabilities(norm)
+    decided = [c for c in near if probs[c] >= model.threshold]
+    if not decided:
+        return build(ScreenResult, {**result.__dict__, "screener": "gated"})
+    changed = dict(cats)
+    for c in decided:
+        changed[c] = _category_score(round(max(cats[c].score, probs[c]), 4), True)
+    said = "labelled by the n-gram model: " + ", ".join(f"{c} ({probs[c]:.2f})" for c in decided)
+    note = f"{result.note}; {said}" if result.note else said
+    return build(ScreenResult, {**result.__dict__, "categories": changed, "screener": "gated", "note": note})
+
+
+def _lexicon(text: str) -> tuple[ScreenResult, str]:
+    """The lexicon's result and the normalised post (for the model)."""
     if not isinstance(text, str):
         raise TypeError(f"text must be a string, not {type(text).__name__}")
     truncated = len(text) > MAX_CHARS
     post = text[:MAX_CHARS] if truncated else text
     lex = load_lexicon()
-    hits = find_hits(lex, normalise(post))
+    norm = normalise(post)
+    hits = find_hits(lex, norm)
     scores = score_hits(lex, hits, post)
     cats = dict(_default_categories(lex))
     thresholds = lex.thresholds
@@ -59,16 +92,8 @@ def lexicon_screener(text: str) -> ScreenResult:
                     build(Span, {"category": cat, "start": a, "end": b, "text": post[a:b], "signal": signal})
                 )
     note = f"screened the first {MAX_CHARS} of {len(text)} characters" if truncated else None
-    return build(
-        ScreenResult,
-        {
-            "categories": cats,
-            "evidence": evidence,
-            "screener": "lexicon",
-            "truncated": truncated,
-            "note": note,
-        },
-    )
+    data = {"categories": cats, "evidence": evidence, "screener": "lexicon", "truncated": truncated, "note": note}
+    return build(ScreenResult, data), norm.text
 
 
 def _default_categories(lex: Lexicon) -> dict[str, CategoryScore]:
@@ -125,13 +150,19 @@ def _plugins() -> dict[str, Screener]:
     return found
 
 
+BUILT_IN: dict[str, Screener] = {"lexicon": lexicon_screener, "gated": gated_screener}
+DEFAULT_SCREENER = "gated"
+
+
 def available_screeners() -> list[str]:
-    return ["lexicon", *sorted(n for n in _plugins() if n != "lexicon")]
+    return [*BUILT_IN, *sorted(n for n in _plugins() if n not in BUILT_IN)]
 
 
 def get_screener(screener: str | Screener | None = None) -> Screener:
-    if screener is None or screener == "lexicon":
-        return lexicon_screener
+    if screener is None:
+        return BUILT_IN[DEFAULT_SCREENER]
+    if isinstance(screener, str) and screener in BUILT_IN:
+        return BUILT_IN[screener]
     if callable(screener):
         return screener
     try:

@@ -1,0 +1,186 @@
+"""The screener's n-gram model (``screen/ngram.py``) and the ``gated`` screener built on it: the
+arithmetic against a hand-computed model, the bundled file, bad model files, and what the gate
+promises (the model only adds labels the lexicon nearly gave)."""
+
+from __future__ import annotations
+
+import gzip
+import importlib.util
+import json
+import math
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from hegui.cli.main import app
+from hegui.governance.screen import available_screeners, screen, screen_many
+from hegui.governance.screen.ngram import FORMAT, load_model, parse_model
+from hegui.governance.screen.normalise import normalise
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = Path(__file__).parent / "data"
+TOPS = ("porn", "prohibited_goods", "black_market", "gambling", "fraud", "minors")
+
+
+def _lines(weights: dict[str, tuple[float, ...]], intercepts=(0.5, -1.0), **head) -> list[str]:
+    header = {
+        "format": FORMAT,
+        "categories": ["a", "b"],
+        "intercepts": list(intercepts),
+        "max_n": 2,
+        "gate": 0.2,
+        "threshold": 0.6,
+        **head,
+    }
+    return [json.dumps(header)] + ["\t".join([g, *map(str, row)]) for g, row in weights.items()]
+
+
+def test_probabilities_follow_the_documented_formula() -> None:
+    # n-gram -> (idf, weight of a, weight of b)
+    model = parse_model(_lines({"约": (1.5, 2.0, -1.0), "约约": (2.0, 1.0, 0.5), "x": (3.0, -4.0, 4.0)}))
+    # "约约约": 约 three times, 约约 twice; "q" and "约约约" itself are not in the model
+    x1, x2 = (1 + math.log(3)) * 1.5, (1 + math.log(2)) * 2.0
+    norm = math.sqrt(x1 * x1 + x2 * x2)
+    za = (x1 * 2.0 + x2 * 1.0) / norm + 0.5
+    zb = (x1 * -1.0 + x2 * 0.5) / norm - 1.0
+    got = model.probabilities("约约约q")
+    assert got["a"] == pytest.approx(1 / (1 + math.exp(-za)), abs=1e-12)
+    assert got["b"] == pytest.approx(1 / (1 + math.exp(-zb)), abs=1e-12)
+
+
+def test_text_with_no_known_ngram_gets_the_intercepts() -> None:
+    model = parse_model(_lines({"约": (1.0, 1.0, 1.0)}, intercepts=(0.0, -2.0)))
+    got = model.probabilities("天气")
+    assert got["a"] == pytest.approx(0.5) and got["b"] == pytest.approx(1 / (1 + math.exp(2.0)))
+    assert model.probabilities("") == got
+
+
+@pytest.mark.parametrize(
+    "lines, message",
+    [
+        ([], "empty"),
+        ([json.dumps({"format": 99})], "format"),
+        (_lines({"约": (1.0, 2.0)}), "fields"),
+    ],
+)
+def test_a_bad_model_file_is_a_value_error(lines: list[str], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        parse_model(lines)
+
+
+def test_the_bundled_model() -> None:
+    model = load_model()
+    assert model.categories == TOPS
+    assert 0 < model.gate < model.threshold < 1
+    assert len(model.weights) == model.meta["features"] >= 10_000
+    assert model.meta["parity_max_abs_diff"] <= 1e-4  # checked against scikit-learn when trained
+    trained = model.meta["trained_on"]
+    assert {"dev", "test", "ordinary-guide", "knowledge"} <= set(trained)
+    blind = importlib.util.spec_from_file_location("screen_eval", ROOT / "benchmarks" / "screen_eval.py")
+    assert blind and blind.loader
+    mod = importlib.util.module_from_spec(blind)
+    sys.modules["screen_eval"] = mod
+    blind.loader.exec_module(mod)
+    assert not set(trained) & mod.BLIND, "the model must never be trained on a blind set"
+    violating = model.probabilities(normalise("同城约炮，学生少妇都有，私聊").text)
+    ordinary = model.probabilities(normalise("今天的红烧肉做得很好吃，孩子吃了两碗饭").text)
+    assert violating["porn"] > 0.9 > max(ordinary.values())
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(max_size=80))
+def test_any_text_gets_probabilities_in_range(text: str) -> None:
+    probs = load_model().probabilities(normalise(text).text)
+    assert set(probs) == set(TOPS) and all(0.0 <= p <= 1.0 for p in probs.values())
+
+
+def _posts(name: str) -> list[dict]:
+    return [json.loads(line) for line in (DATA / name).read_text("utf-8").splitlines()]
+
+
+def test_gated_only_adds_labels_the_lexicon_nearly_gave() -> None:
+    model = load_model()
+    texts = [p["text"] for name in ("posts_dev.jsonl", "posts_independent4.jsonl") for p in _posts(name)]
+    added = 0
+    for lex, gated in zip(screen_many(texts, screener="lexicon"), screen_many(texts), strict=True):
+        assert gated.screener == "gated" and lex.evidence == gated.evidence
+        assert (gated.note is None) == (gated.categories == lex.categories)
+        assert set(lex.labels()) <= set(gated.labels())
+        for cid, s in gated.categories.items():
+            before = lex.categories[cid]
+            if s == before:
+                continue
+            assert "." not in cid, "subcategories are the lexicon's"
+            assert not before.label and before.score >= model.gate and s.label
+            assert s.score >= model.threshold
+            added += 1
+    assert added > 0, "the model decided none of the near misses: the gate is never used"
+
+
+def test_gated_leaves_text_with_nothing_matched_alone() -> None:
+    for text in ("今天天气真好", "周末去爬山，记得带水", ""):
+        gated, lex = screen(text), screen(text, screener="lexicon")
+        assert gated.model_dump(exclude={"screener"}) == lex.model_dump(exclude={"screener"})
+
+
+@pytest.mark.parametrize("name", ["posts_dev.jsonl", "posts_test.jsonl"])
+def test_gated_keeps_the_targets_on_the_committed_sets(name: str) -> None:
+    posts = _posts(name)
+    results = list(screen_many((p["text"] for p in posts), screener="gated"))
+    for cid in TOPS:
+        tp = sum(cid in r.labels() and cid in p["labels"] for r, p in zip(results, posts, strict=True))
+        fp = sum(cid in r.labels() and cid not in p["labels"] for r, p in zip(results, posts, strict=True))
+        fn = sum(cid not in r.labels() and cid in p["labels"] for r, p in zip(results, posts, strict=True))
+        assert tp / (tp + fp) >= 0.9 and tp / (tp + fn) >= 0.9, (cid, tp, fp, fn)
+
+
+def test_gated_is_a_built_in_screener_of_the_cli() -> None:
+    from typer.testing import CliRunner
+
+    assert available_screeners()[:2] == ["lexicon", "gated"]
+    result = CliRunner().invoke(
+        app, ["screen", "--screener", "gated"], input="同城约炮，加薇 lily520\n今天天气真好\n"
+    )
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["labels"] for r in rows] == [["porn"], []]
+
+
+def test_the_model_file_is_deterministic_gzip() -> None:
+    path = ROOT / "src" / "hegui" / "governance" / "data" / "screen" / "ngram_model.tsv.gz"
+    raw = path.read_bytes()
+    assert raw[4:8] == b"\0\0\0\0", (
+        "written with mtime 0, so retraining on the same data gives the same bytes"
+    )
+    first = gzip.decompress(raw).decode("utf-8").splitlines()[0]
+    assert json.loads(first)["format"] == FORMAT
+
+
+def _trainer():
+    spec = importlib.util.spec_from_file_location(
+        "train_screen_model", ROOT / "scripts" / "train_screen_model.py"
+    )
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_training_script_reads_our_own_rule_texts_and_refuses_bad_arguments(
+    tmp_path: Path, monkeypatch, capsys
+) -> None:
+    trainer = _trainer()
+    sentences = trainer.knowledge_sentences()
+    assert len(sentences) > 500 and len(set(sentences)) == len(sentences)
+    assert not set(trainer.TRAIN_SETS) & {"independent7", "independent8"}
+    assert trainer.main(["--ordinary", str(tmp_path / "missing.txt")]) == 2
+    assert "no such file" in capsys.readouterr().err
+    ordinary = tmp_path / "ordinary.txt"
+    ordinary.write_text("今天天气真好，我们去公园散步\n", "utf-8")
+    monkeypatch.setitem(sys.modules, "sklearn", None)  # as on a machine without scikit-learn
+    assert trainer.main(["--ordinary", str(ordinary), "--out", str(tmp_path / "m.tsv.gz")]) == 2
+    assert "scikit-learn" in capsys.readouterr().err
+    assert not (tmp_path / "m.tsv.gz").exists()
