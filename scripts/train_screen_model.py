@@ -84,8 +84,8 @@ def training_data(ordinary: Path) -> tuple[list[str], list[list[str]], dict[str,
     return texts, labels, counts
 
 
-def train(texts: list[str], labels: list[list[str]]) -> tuple[dict, list[str], list[tuple[float, ...]]]:
-    """(header, n-grams, rows of idf and per-category weights), and the parity check."""
+def train(texts: list[str], labels: list[list[str]]) -> tuple[dict, list[str]]:
+    """(header, the model file's lines), after checking the written numbers against scikit-learn."""
     import sklearn
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
@@ -138,7 +138,7 @@ def train(texts: list[str], labels: list[list[str]]) -> tuple[dict, list[str], l
         raise SystemExit(f"plain-Python model differs from scikit-learn by {worst:.2e} (> {TOLERANCE})")
     head["parity_max_abs_diff"] = float(f"{worst:.2e}")
     lines[0] = json.dumps(head, ensure_ascii=False)
-    return head, lines, rows
+    return head, lines
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -155,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
         print("training needs scikit-learn: pip install scikit-learn", file=sys.stderr)
         return 2
     texts, labels, counts = training_data(args.ordinary)
-    head, lines, _ = train(texts, labels)
+    head, lines = train(texts, labels)
     head["trained_on"] = counts
     lines[0] = json.dumps(head, ensure_ascii=False)
     # mtime=0: the same model gives the same bytes
