@@ -50,6 +50,8 @@ FILES = {
     "independent4": ["posts_independent4.jsonl"],
     "independent5": ["posts_independent5.jsonl"],
     "independent6": ["posts_independent6.jsonl"],
+    "independent7": ["posts_independent7.jsonl"],
+    "independent8": ["posts_independent8.jsonl"],
 }
 BLIND = screen_eval.BLIND
 CATEGORIES = screen_eval.CATEGORIES
