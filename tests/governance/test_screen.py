@@ -251,10 +251,10 @@ def test_generic_words_need_a_structure(plain: str, offer: str, category: str) -
     assert category in labels(offer)
 
 
-# The default screener's n-gram model labels these look-alikes, which the lexicon scored near its
-# threshold: the model reads the words of a violation (打赏 by a child; a notice about money). Listed
-# so that a retrained model that errs on more of them, or on fewer, is noticed.
-GATED_ERRORS = {"孩子偷偷给主播打赏了两千，平台能退吗": ["minors"], "尊敬的客户，您的退款已到账": ["fraud"]}
+# The default screener's n-gram model labels this look-alike, which the lexicon scored near its
+# threshold: the model reads the words of a scam (a notice about money). Listed so that a retrained
+# model that errs on more of them, or on fewer, is noticed.
+GATED_ERRORS = {"尊敬的客户，您的退款已到账": ["fraud"]}
 
 
 def test_the_default_screener_errs_only_on_known_lookalikes() -> None:

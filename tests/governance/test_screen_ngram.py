@@ -33,6 +33,9 @@ def _lines(weights: dict[str, tuple[float, ...]], intercepts=(0.5, -1.0), **head
         "max_n": 2,
         "gate": 0.2,
         "threshold": 0.6,
+        "veto": 0.05,
+        "veto_below": 0.95,
+        "veto_max_chars": 10,
         **head,
     }
     return [json.dumps(header)] + ["\t".join([g, *map(str, row)]) for g, row in weights.items()]
@@ -58,12 +61,40 @@ def test_text_with_no_known_ngram_gets_the_intercepts() -> None:
     assert model.probabilities("") == got
 
 
+def test_decide_follows_the_gates_and_the_veto() -> None:
+    # gate 0.2 / threshold 0.6, veto 0.05 below 0.95, to 10 characters
+    model = parse_model(_lines({"约": (1.0, 1.0, 1.0)}))
+
+    def decide(score: float, label: bool, p: float, n_chars: int = 5) -> tuple[list[str], list[str]]:
+        return model.decide({"a": (score, label)}, {"a": p, "b": 0.0}, n_chars)
+
+    assert decide(0.2, False, 0.6) == (["a"], [])  # a near miss, the model sure enough
+    assert decide(0.2, False, 0.59) == ([], [])
+    assert decide(0.19, False, 1.0) == ([], [])  # the lexicon saw (almost) nothing: never labelled
+    assert decide(0.9, True, 0.04) == ([], ["a"])  # the model nearly sure the label is wrong
+    assert decide(0.9, True, 0.05) == ([], [])
+    assert decide(0.9, True, 0.0, n_chars=11) == ([], [])  # longer than what it learned from: kept
+    assert decide(0.95, True, 0.0) == ([], [])  # the lexicon sure: kept
+    assert decide(0.9, True, 1.0) == ([], [])
+    assert [model.asks(s, lab) for s, lab in ((0.19, False), (0.2, False), (0.9, True), (0.95, True))] == [
+        False,
+        True,
+        True,
+        False,
+    ]
+
+
 @pytest.mark.parametrize(
     "lines, message",
     [
         ([], "empty"),
         ([json.dumps({"format": 99})], "format"),
+        ([json.dumps({"format": 1})], "format"),
+        (["[2]"], "format"),
+        ([json.dumps({"format": FORMAT, "categories": ["a"]})], "header"),
         (_lines({"约": (1.0, 2.0)}), "fields"),
+        (_lines({"": (1.0, 2.0, 3.0)}), "n-gram"),
+        (_lines({"约": (1.0, 2.0, 3.0)}) + ["约\t1\t2\t3"], "again"),
     ],
 )
 def test_a_bad_model_file_is_a_value_error(lines: list[str], message: str) -> None:
@@ -75,16 +106,12 @@ def test_the_bundled_model() -> None:
     model = load_model()
     assert model.categories == TOPS
     assert 0 < model.gate < model.threshold < 1
-    assert len(model.weights) == model.meta["features"] >= 10_000
+    assert 0 < model.veto < 0.5 and model.veto_max_chars >= 100
+    assert len(model.rows) == len(model.automaton) == model.meta["features"] >= 10_000
     assert model.meta["parity_max_abs_diff"] <= 1e-4  # checked against scikit-learn when trained
     trained = model.meta["trained_on"]
     assert {"dev", "test", "ordinary-guide", "knowledge"} <= set(trained)
-    blind = importlib.util.spec_from_file_location("screen_eval", ROOT / "benchmarks" / "screen_eval.py")
-    assert blind and blind.loader
-    mod = importlib.util.module_from_spec(blind)
-    sys.modules["screen_eval"] = mod
-    blind.loader.exec_module(mod)
-    assert not set(trained) & mod.BLIND, "the model must never be trained on a blind set"
+    assert not set(trained) & _screen_eval().BLIND, "the model must never be trained on a blind set"
     violating = model.probabilities(normalise("同城约炮，学生少妇都有，私聊").text)
     ordinary = model.probabilities(normalise("今天的红烧肉做得很好吃，孩子吃了两碗饭").text)
     assert violating["porn"] > 0.9 > max(ordinary.values())
@@ -101,23 +128,40 @@ def _posts(name: str) -> list[dict]:
     return [json.loads(line) for line in (DATA / name).read_text("utf-8").splitlines()]
 
 
-def test_gated_only_adds_labels_the_lexicon_nearly_gave() -> None:
+def test_gated_changes_only_what_the_model_decided() -> None:
     model = load_model()
-    texts = [p["text"] for name in ("posts_dev.jsonl", "posts_independent4.jsonl") for p in _posts(name)]
-    added = 0
+    names = ("posts_dev.jsonl", "posts_independent4.jsonl", "posts_independent5.jsonl")
+    texts = [p["text"] for name in names for p in _posts(name)]
+    added = removed = 0
     for lex, gated in zip(screen_many(texts, screener="lexicon"), screen_many(texts), strict=True):
         assert gated.screener == "gated" and lex.evidence == gated.evidence
         assert (gated.note is None) == (gated.categories == lex.categories)
-        assert set(lex.labels()) <= set(gated.labels())
+        gone = {c for c in TOPS if lex.categories[c].label and not gated.categories[c].label}
         for cid, s in gated.categories.items():
             before = lex.categories[cid]
             if s == before:
                 continue
-            assert "." not in cid, "subcategories are the lexicon's"
-            assert not before.label and before.score >= model.gate and s.label
+            top = cid.split(".")[0]
+            if top in gone:  # removed: the top level and its subcategories unlabelled, scores capped
+                assert not s.label and s.score <= before.score
+                assert "unlabelled by the n-gram model: " in gated.note and top in gated.note
+                removed += cid == top
+                continue
+            assert "." not in cid, "a subcategory changes only with its removed top level"
+            assert not before.label and s.label and before.score >= model.gate
             assert s.score >= model.threshold
+            assert "labelled by the n-gram model: " in gated.note
             added += 1
-    assert added > 0, "the model decided none of the near misses: the gate is never used"
+    assert added > 0, "the model decided none of the near misses: the gates are never used"
+    assert removed > 0, "the model removed no label: the veto is never used"
+
+
+def test_a_long_post_keeps_the_lexicon_labels() -> None:
+    post = "同城约炮，学生少妇都有，私聊"
+    assert screen(post).labels() == ["porn"]
+    # the same offer inside a long text unlike the model's training posts: the veto does not apply
+    long = "今天的天气很好，我们一家人去公园散步，看到很多人在放风筝。" * 10 + post
+    assert "porn" in screen(long).labels()
 
 
 def test_gated_leaves_text_with_nothing_matched_alone() -> None:
@@ -159,6 +203,15 @@ def test_the_model_file_is_deterministic_gzip() -> None:
     assert json.loads(first)["format"] == FORMAT
 
 
+def _screen_eval():
+    spec = importlib.util.spec_from_file_location("screen_eval", ROOT / "benchmarks" / "screen_eval.py")
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules["screen_eval"] = mod
+    spec.loader.exec_module(mod)
+    return mod
+
+
 def _trainer():
     spec = importlib.util.spec_from_file_location(
         "train_screen_model", ROOT / "scripts" / "train_screen_model.py"
@@ -175,7 +228,7 @@ def test_training_script_reads_our_own_rule_texts_and_refuses_bad_arguments(
     trainer = _trainer()
     sentences = trainer.knowledge_sentences()
     assert len(sentences) > 500 and len(set(sentences)) == len(sentences)
-    assert not set(trainer.TRAIN_SETS) & {"independent7", "independent8"}
+    assert trainer.TRAIN_SETS and not set(trainer.TRAIN_SETS) & _screen_eval().BLIND
     assert trainer.main(["--ordinary", str(tmp_path / "missing.txt")]) == 2
     assert "no such file" in capsys.readouterr().err
     ordinary = tmp_path / "ordinary.txt"

@@ -37,32 +37,46 @@ def lexicon_screener(text: str) -> ScreenResult:
 
 
 def gated_screener(text: str) -> ScreenResult:
-    """The default screener: the lexicon, plus the n-gram model where the lexicon nearly labelled a
-    category. A category it scored at least the model's ``gate`` (but below its threshold) is
-    labelled when the model's probability reaches the model's ``threshold``; its score becomes that
-    probability and ``note`` names it. The model never labels a category of which the lexicon found
-    nothing (so every label has evidence spans), never removes a label and never changes a
-    subcategory."""
-    result, norm = _lexicon(text)
+    """The default screener: the lexicon, with the n-gram model (``ngram.py``) deciding where the
+    lexicon is unsure. The model labels a top-level category that the lexicon scored below its
+    threshold but at least ``gate`` when the model's probability reaches ``threshold``; the score
+    becomes that probability. It removes a lexicon label scored below ``veto_below`` when its
+    probability is below ``veto``, in a post no longer than ``veto_max_chars`` (the length of the
+    posts it learned from); that category and its subcategories are unlabelled and their scores
+    capped at that probability. ``note`` names every category the model decided. A category of which
+    the lexicon found nothing is never labelled (every label has evidence spans)."""
+    result, norm = _lexicon(text, "gated")
     model = load_model()
     cats = result.categories
-    near = [c for c in model.categories if not cats[c].label and cats[c].score >= model.gate]
-    if not near:
-        return build(ScreenResult, {**result.__dict__, "screener": "gated"})
+    gate, ceiling = model.gate, model.veto_below
+    asked = {}
+    for c in model.categories:
+        s = cats[c]
+        if s.score >= gate and (s.score < ceiling or not s.label):  # model.asks(s.score, s.label)
+            asked[c] = (s.score, s.label)
+    if not asked:
+        return result
     probs = model.probabilities(norm)
-    decided = [c for c in near if probs[c] >= model.threshold]
-    if not decided:
-        return build(ScreenResult, {**result.__dict__, "screener": "gated"})
+    added, removed = model.decide(asked, probs, len(norm))
+    if not added and not removed:
+        return result
     changed = dict(cats)
-    for c in decided:
+    for c in added:
         changed[c] = _category_score(round(max(cats[c].score, probs[c]), 4), True)
-    said = "labelled by the n-gram model: " + ", ".join(f"{c} ({probs[c]:.2f})" for c in decided)
-    note = f"{result.note}; {said}" if result.note else said
-    return build(ScreenResult, {**result.__dict__, "categories": changed, "screener": "gated", "note": note})
+    for c in removed:
+        for cid, s in cats.items():
+            if cid == c or cid.startswith(c + "."):
+                changed[cid] = _category_score(round(min(s.score, probs[c]), 4), False)
+    said = [result.note] if result.note else []
+    for verb, cids in (("labelled", added), ("unlabelled", removed)):
+        if cids:
+            said.append(f"{verb} by the n-gram model: " + ", ".join(f"{c} ({probs[c]:.2f})" for c in cids))
+    data = {**result.__dict__, "categories": changed, "screener": "gated", "note": "; ".join(said)}
+    return build(ScreenResult, data)
 
 
-def _lexicon(text: str) -> tuple[ScreenResult, str]:
-    """The lexicon's result and the normalised post (for the model)."""
+def _lexicon(text: str, screener: str = "lexicon") -> tuple[ScreenResult, str]:
+    """The lexicon's result (named ``screener``) and the normalised post (for the model)."""
     if not isinstance(text, str):
         raise TypeError(f"text must be a string, not {type(text).__name__}")
     truncated = len(text) > MAX_CHARS
@@ -92,7 +106,13 @@ def _lexicon(text: str) -> tuple[ScreenResult, str]:
                     build(Span, {"category": cat, "start": a, "end": b, "text": post[a:b], "signal": signal})
                 )
     note = f"screened the first {MAX_CHARS} of {len(text)} characters" if truncated else None
-    data = {"categories": cats, "evidence": evidence, "screener": "lexicon", "truncated": truncated, "note": note}
+    data = {
+        "categories": cats,
+        "evidence": evidence,
+        "screener": screener,
+        "truncated": truncated,
+        "note": note,
+    }
     return build(ScreenResult, data), norm.text
 
 
