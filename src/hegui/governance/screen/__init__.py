@@ -6,7 +6,8 @@
 
 Scores only order the review queue: nothing is sanctioned on a score alone (docs/governance-screening.md).
 The default screener, ``gated``, is the lexicon plus a bundled n-gram model (``ngram.py``) that decides
-the lexicon's near misses; ``lexicon`` is the lexicon alone. Both are deterministic. Another screener is
+the lexicon's near misses and vetoes its surest mistakes; ``lexicon`` is the lexicon alone. Both are
+deterministic. Another screener is
 a plug-in: an entry point in the group ``hegui.screeners`` naming a callable ``(text: str) -> ScreenResult``.
 """
 
@@ -48,12 +49,8 @@ def gated_screener(text: str) -> ScreenResult:
     result, norm = _lexicon(text, "gated")
     model = load_model()
     cats = result.categories
-    gate, ceiling = model.gate, model.veto_below
-    asked = {}
-    for c in model.categories:
-        s = cats[c]
-        if s.score >= gate and (s.score < ceiling or not s.label):  # model.asks(s.score, s.label)
-            asked[c] = (s.score, s.label)
+    asks = model.asks
+    asked = {c: (s.score, s.label) for c in model.categories if asks((s := cats[c]).score, s.label)}
     if not asked:
         return result
     probs = model.probabilities(norm)
