@@ -185,14 +185,9 @@ def main(argv: list[str] | None = None) -> int:
     if set(args.train) & set(args.eval):
         print("--train and --eval overlap", file=sys.stderr)
         return 2
-    if args.negatives is not None and not args.negatives.is_file():
-        print(f"--negatives: no such file: {args.negatives}", file=sys.stderr)
+    if screen_eval.file_missing("--negatives", args.negatives) or screen_eval.sklearn_missing("this baseline"):
         return 2
-    try:
-        import sklearn
-    except ModuleNotFoundError:
-        print("this baseline needs scikit-learn: pip install scikit-learn", file=sys.stderr)
-        return 2
+    import sklearn
     started = time.time()
     doc = {
         "benchmark": "screen_baseline",

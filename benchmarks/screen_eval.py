@@ -114,6 +114,24 @@ def load_ordinary(path: Path) -> dict[str, list[str]]:
     return {name: lines[half] for name, half in ORDINARY.items()}
 
 
+def file_missing(flag: str, path: Path | None) -> bool:
+    """True, after saying so on stderr, when ``path`` was given (as ``flag``) and is not a file."""
+    if path is not None and not path.is_file():
+        print(f"{flag}: no such file: {path}", file=sys.stderr)
+        return True
+    return False
+
+
+def sklearn_missing(purpose: str) -> bool:
+    """True, after saying so on stderr, when scikit-learn (not a dependency of hegui) is missing."""
+    try:
+        import sklearn  # noqa: F401
+    except ModuleNotFoundError:
+        print(f"{purpose} needs scikit-learn: pip install scikit-learn", file=sys.stderr)
+        return True
+    return False
+
+
 def _ratio(a: int, b: int) -> float | None:
     return round(a / b, 4) if b else None
 
@@ -285,8 +303,7 @@ def main(argv: list[str] | None = None) -> int:
         "ordinary-holdout (odd lines), where every flag is a false positive",
     )
     args = p.parse_args(argv)
-    if args.ordinary is not None and not args.ordinary.is_file():
-        print(f"--ordinary: no such file: {args.ordinary}", file=sys.stderr)
+    if file_missing("--ordinary", args.ordinary):
         return 2
     started = time.time()
     sets = {

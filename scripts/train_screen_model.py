@@ -155,13 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--ordinary", type=Path, required=True, help="scripts/ordinary_sentences.py's file")
     p.add_argument("--out", type=Path, default=OUT)
     args = p.parse_args(argv)
-    if not args.ordinary.is_file():
-        print(f"--ordinary: no such file: {args.ordinary}", file=sys.stderr)
-        return 2
-    try:
-        import sklearn  # noqa: F401
-    except ModuleNotFoundError:
-        print("training needs scikit-learn: pip install scikit-learn", file=sys.stderr)
+    if screen_eval.file_missing("--ordinary", args.ordinary) or screen_eval.sklearn_missing("training"):
         return 2
     texts, labels, counts = training_data(args.ordinary)
     head, lines = train(texts, labels)
