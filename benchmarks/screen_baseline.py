@@ -52,6 +52,8 @@ FILES = {
     "independent6": ["posts_independent6.jsonl"],
     "independent7": ["posts_independent7.jsonl"],
     "independent8": ["posts_independent8.jsonl"],
+    "independent9": ["posts_independent9.jsonl"],
+    "independent10": ["posts_independent10.jsonl"],
 }
 BLIND = screen_eval.BLIND
 CATEGORIES = screen_eval.CATEGORIES

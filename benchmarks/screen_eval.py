@@ -22,10 +22,13 @@ the same rules, indirect wording of forums, danmaku and small merchants; the sev
 set, which may guide changes since the eighth), posts_independent7.jsonl and
 posts_independent8.jsonl (``independent7``, ``independent8``: a seventh and an eighth author under
 the same rules, platform notes and comments, and provincial group chats and classified ads; the
-eighth round's blind sets, which may guide changes since the ninth), and posts_independent9.jsonl
+eighth round's blind sets, which may guide changes since the ninth), posts_independent9.jsonl
 and posts_independent10.jsonl (``independent9``, ``independent10``: a ninth and a tenth author,
-live commerce and dating apps, and long-form community platforms; the blind sets now: only their
-summaries are ever shown, --misses is ignored for them). ``real-benign``:
+live commerce and dating apps, and long-form community platforms; the ninth round's blind sets,
+which may guide changes since the tenth), and posts_independent11.jsonl and
+posts_independent12.jsonl (``independent11``, ``independent12``: an eleventh and a twelfth author,
+reported private messages and small-group chats, and adult gaming and esports communities; the
+blind sets now: only their summaries are ever shown, --misses is ignored for them). ``real-benign``:
 the paragraphs of the real privacy policies in ../shared/policies (when present), real text that
 breaks no rule, so every post flagged there is a false positive (not in the throughput mix).
 Throughput: the posts of every set named, repeated to at least --min-posts posts, screened by
@@ -57,8 +60,9 @@ DATA = ROOT / "tests" / "governance" / "data"
 # may guide changes since. independent5: a fifth author, the sixth round's blind set, may guide
 # changes since. independent6: a sixth author, the seventh round's blind set, may guide changes
 # since. independent7, independent8: a seventh and an eighth author, the eighth round's blind sets,
-# may guide changes since. independent9, independent10: a ninth and a tenth author, blind: only
-# their summaries may be looked at, never their posts or misses.
+# may guide changes since. independent9, independent10: a ninth and a tenth author, the ninth
+# round's blind sets, may guide changes since. independent11, independent12: an eleventh and a
+# twelfth author, blind: only their summaries may be looked at, never their posts or misses.
 SETS = {
     "dev": DATA / "posts_dev.jsonl",
     "test": DATA / "posts_test.jsonl",
@@ -73,6 +77,8 @@ SETS = {
     "independent8": DATA / "posts_independent8.jsonl",
     "independent9": DATA / "posts_independent9.jsonl",
     "independent10": DATA / "posts_independent10.jsonl",
+    "independent11": DATA / "posts_independent11.jsonl",
+    "independent12": DATA / "posts_independent12.jsonl",
 }
 # real text that breaks no rule: the paragraphs of the real privacy policies in ../shared/policies
 # (written by app operators; not in this repository): every flag there is a false positive.
@@ -84,7 +90,7 @@ REAL_BENIGN = "real-benign"
 # out (counts only).
 ORDINARY = {"ordinary-guide": slice(0, None, 2), "ordinary-holdout": slice(1, None, 2)}
 HALVES = {"independent-tune": slice(0, None, 2), "independent-holdout": slice(1, None, 2)}
-BLIND = {"independent9", "independent10"}  # misses never printed: only summaries may be looked at
+BLIND = {"independent11", "independent12"}  # misses never printed: only summaries may be looked at
 DEFAULT_OUT = ROOT / "benchmarks" / "results" / "screen_eval.json"
 CATEGORIES = ("porn", "prohibited_goods", "black_market", "gambling", "fraud", "minors")
 # The targets. Reported, never asserted.
