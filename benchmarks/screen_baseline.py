@@ -25,7 +25,8 @@ acceptable posts: the even lines to the training set, the odd lines held out and
 
 Every configuration is also run on ``real-benign``, the paragraphs of the real privacy policies in
 ../shared/policies (when present): real text that breaks no rule, so every flag is a false
-positive. ``--eval`` must not be a blind set (``screen_eval.BLIND``): the script refuses it.
+positive. Neither ``--train`` nor ``--eval`` may name a blind set (``screen_eval.BLIND``): the
+script refuses it.
 Needs scikit-learn, which hegui does not depend on (``pip install scikit-learn``). A benchmark:
 exit 0 whatever it finds (2 when scikit-learn is missing or the arguments are wrong).
 """
@@ -41,27 +42,15 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import screen_eval  # noqa: E402  (the sets and their loaders)
 
-FILES = {
-    "dev": ["posts_dev.jsonl"],
-    "test": ["posts_test.jsonl"],
-    "independent": ["posts_independent.jsonl"],
-    "independent2": ["posts_independent2.jsonl"],
-    "independent3": ["posts_independent3.jsonl"],
-    "independent4": ["posts_independent4.jsonl"],
-    "independent5": ["posts_independent5.jsonl"],
-    "independent6": ["posts_independent6.jsonl"],
-    "independent7": ["posts_independent7.jsonl"],
-    "independent8": ["posts_independent8.jsonl"],
-    "independent9": ["posts_independent9.jsonl"],
-    "independent10": ["posts_independent10.jsonl"],
-}
+# screen_eval's sets, the independent set whole rather than in halves
+FILES = {("independent" if n in screen_eval.HALVES else n): f for n, f in screen_eval.SETS.items()}
 BLIND = screen_eval.BLIND
 CATEGORIES = screen_eval.CATEGORIES
 DEFAULT_OUT = screen_eval.ROOT / "benchmarks" / "results" / "screen_baseline.json"
 
 
 def _posts(names: list[str]) -> list[dict[str, Any]]:
-    return [p for n in names for f in FILES[n] for p in screen_eval.load(screen_eval.DATA / f)]
+    return [p for n in names for p in screen_eval.load(FILES[n])]
 
 
 def _prf(truth: list[bool], pred: list[bool]) -> dict[str, float | None]:
@@ -175,13 +164,13 @@ def print_table(doc: dict[str, Any]) -> None:
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--train", nargs="+", default=["dev", "test", "independent"], choices=list(FILES))
-    p.add_argument("--eval", nargs="+", default=["independent2"], choices=[*FILES, *sorted(BLIND)])
+    p.add_argument("--eval", nargs="+", default=["independent2"], choices=list(FILES))
     p.add_argument("--gate", type=float, default=0.25, help="lexicon score from which the model counts")
     p.add_argument("--negatives", type=Path, help="ordinary sentences, one a line (half trained on)")
     p.add_argument("--out", type=Path, default=DEFAULT_OUT)
     args = p.parse_args(argv)
-    if BLIND & set(args.eval):
-        names = ", ".join(sorted(BLIND & set(args.eval)))
+    if BLIND & {*args.train, *args.eval}:  # never trained on, never measured here
+        names = ", ".join(sorted(BLIND & {*args.train, *args.eval}))
         print(f"{names}: a blind set (benchmarks/README.md), not used here", file=sys.stderr)
         return 2
     if set(args.train) & set(args.eval):

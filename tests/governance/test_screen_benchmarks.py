@@ -76,3 +76,14 @@ def test_screen_eval_splits_ordinary_sentences_into_guide_and_held_out_halves(tm
         "ordinary-guide": ["\ufffd\ufffd\x00junk"],
         "ordinary-holdout": ["今天天气不错"],
     }
+
+
+def test_the_baseline_never_trains_on_or_measures_a_blind_set(capsys) -> None:
+    _module(ROOT / "benchmarks" / "screen_eval.py")  # screen_baseline imports it by name
+    baseline = _module(ROOT / "benchmarks" / "screen_baseline.py")
+    assert set(baseline.FILES) >= {"dev", "test", "independent", *baseline.BLIND}
+    assert all(path.is_file() for path in baseline.FILES.values())
+    for blind in sorted(baseline.BLIND):
+        assert baseline.main(["--train", "dev", blind, "--eval", "test"]) == 2
+        assert baseline.main(["--train", "dev", "--eval", blind]) == 2
+        assert "a blind set" in capsys.readouterr().err

@@ -5,7 +5,6 @@ promises (the model only adds labels the lexicon nearly gave)."""
 from __future__ import annotations
 
 import gzip
-import importlib.util
 import json
 import math
 import sys
@@ -19,6 +18,7 @@ from hegui.cli.main import app
 from hegui.governance.screen import available_screeners, screen, screen_many
 from hegui.governance.screen.ngram import FORMAT, load_model, parse_model
 from hegui.governance.screen.normalise import normalise
+from tests.governance.test_screen_benchmarks import _module
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = Path(__file__).parent / "data"
@@ -204,22 +204,11 @@ def test_the_model_file_is_deterministic_gzip() -> None:
 
 
 def _screen_eval():
-    spec = importlib.util.spec_from_file_location("screen_eval", ROOT / "benchmarks" / "screen_eval.py")
-    assert spec and spec.loader
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules["screen_eval"] = mod
-    spec.loader.exec_module(mod)
-    return mod
+    return _module(ROOT / "benchmarks" / "screen_eval.py")
 
 
 def _trainer():
-    spec = importlib.util.spec_from_file_location(
-        "train_screen_model", ROOT / "scripts" / "train_screen_model.py"
-    )
-    assert spec and spec.loader
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return _module(ROOT / "scripts" / "train_screen_model.py")
 
 
 def test_training_script_reads_our_own_rule_texts_and_refuses_bad_arguments(
