@@ -45,6 +45,8 @@ TRAIN_SETS = {
     "independent6": "posts_independent6.jsonl",
     "independent7": "posts_independent7.jsonl",
     "independent8": "posts_independent8.jsonl",
+    "independent9": "posts_independent9.jsonl",
+    "independent10": "posts_independent10.jsonl",
 }
 KNOWLEDGE = ROOT / "src" / "hegui" / "knowledge" / "data"
 OUT = ROOT / "src" / "hegui" / "governance" / "data" / "screen" / "ngram_model.tsv.gz"
@@ -52,9 +54,11 @@ FEATURES = 50_000
 C = 4.0
 # How the model joins the lexicon, chosen by leaving one author's set out (docs/governance-screening.md)
 GATE, THRESHOLD = 0.15, 0.7  # a near miss of the lexicon, and how sure the model must be to label it
-VETO = 0.02  # below this probability the model removes a lexicon label ...
+LOW_GATE, LOW_THRESHOLD = 0.05, 0.9  # a fainter match, and how sure it must be then
+VETO = 0.1  # below this probability the model removes a lexicon label ...
 VETO_BELOW = 0.9  # ... the lexicon gave with a score below this ...
 VETO_MAX_CHARS = 200  # ... in a post no longer than those it learned from (at most 182 characters)
+VETO_EXPLAINED, SURE = 0.3, 0.9  # ... or below this when another category, this sure, explains the post
 TOLERANCE = 1e-4
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 
@@ -104,7 +108,7 @@ def train(texts: list[str], labels: list[list[str]]) -> tuple[dict, list[str]]:
         analyzer="char",
         ngram_range=(1, 3),
         min_df=2,
-        sublinear_tf=True,
+        binary=True,  # presence, as hegui.governance.screen.ngram applies it
         lowercase=False,
         max_features=FEATURES,
     )
@@ -124,9 +128,13 @@ def train(texts: list[str], labels: list[list[str]]) -> tuple[dict, list[str]]:
         "max_n": 3,
         "gate": GATE,
         "threshold": THRESHOLD,
+        "low_gate": LOW_GATE,
+        "low_threshold": LOW_THRESHOLD,
         "veto": VETO,
         "veto_below": VETO_BELOW,
         "veto_max_chars": VETO_MAX_CHARS,
+        "veto_explained": VETO_EXPLAINED,
+        "sure": SURE,
         "features": len(grams),
         "C": C,
         "sklearn": sklearn.__version__,

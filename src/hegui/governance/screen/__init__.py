@@ -39,22 +39,26 @@ def lexicon_screener(text: str) -> ScreenResult:
 
 def gated_screener(text: str) -> ScreenResult:
     """The default screener: the lexicon, with the n-gram model (``ngram.py``) deciding where the
-    lexicon is unsure. The model labels a top-level category that the lexicon scored below its
-    threshold but at least ``gate`` when the model's probability reaches ``threshold``; the score
-    becomes that probability. It removes a lexicon label scored below ``veto_below`` when its
-    probability is below ``veto``, in a post no longer than ``veto_max_chars`` (the length of the
-    posts it learned from); that category and its subcategories are unlabelled and their scores
-    capped at that probability. ``note`` names every category the model decided. A category of which
-    the lexicon found nothing is never labelled (every label has evidence spans)."""
+    lexicon is unsure (``NgramModel.decide``). The model labels a top-level category that the lexicon
+    scored below its threshold but at least ``gate`` when the model's probability reaches
+    ``threshold``, or at least ``low_gate`` when it reaches ``low_threshold``; the score becomes that
+    probability. In a post no longer than ``veto_max_chars`` (the length of the posts it learned
+    from), it removes a lexicon label scored below ``veto_below`` when its probability is below
+    ``veto``, or below ``veto_explained`` while another labelled category explains the post (the
+    lexicon scored it at least ``veto_below`` or the model gives it ``sure``); that category and its
+    subcategories are unlabelled and their scores capped at that probability. ``note`` names every
+    category the model decided. A category of which the lexicon found nothing is never labelled:
+    ``low_gate`` is above every category's score without a match, so every label has evidence spans."""
     result, norm = _lexicon(text, "gated")
     model = load_model()
     cats = result.categories
-    asks = model.asks
-    asked = {c: (s.score, s.label) for c in model.categories if asks((s := cats[c]).score, s.label)}
+    lexicon = {c: ((s := cats[c]).score, s.label) for c in model.categories}
+    asked = [c for c, (score, label) in lexicon.items() if model.asks(score, label)]
     if not asked:
         return result
-    probs = model.probabilities(norm)
-    added, removed = model.decide(asked, probs, len(norm))
+    probs = model.probabilities(norm, asked)
+    decision = model.decide(lexicon, probs, len(norm))
+    added, removed = decision.added, decision.removed
     if not added and not removed:
         return result
     changed = dict(cats)
@@ -65,9 +69,17 @@ def gated_screener(text: str) -> ScreenResult:
             if cid == c or cid.startswith(c + "."):
                 changed[cid] = _category_score(round(min(s.score, probs[c]), 4), False)
     said = [result.note] if result.note else []
-    for verb, cids in (("labelled", added), ("unlabelled", removed)):
-        if cids:
-            said.append(f"{verb} by the n-gram model: " + ", ".join(f"{c} ({probs[c]:.2f})" for c in cids))
+    if added:
+        said.append("labelled by the n-gram model: " + ", ".join(f"{c} ({probs[c]:.2f})" for c in added))
+    if removed:
+        why = decision.explained_by
+        said.append(
+            "unlabelled by the n-gram model: "
+            + ", ".join(
+                f"{c} ({probs[c]:.2f}" + (f", {why[c]} explains the post)" if c in why else ")")
+                for c in removed
+            )
+        )
     data = {**result.__dict__, "categories": changed, "screener": "gated", "note": "; ".join(said)}
     return build(ScreenResult, data)
 
