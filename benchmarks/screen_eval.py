@@ -28,7 +28,11 @@ live commerce and dating apps, and long-form community platforms; the ninth roun
 which may guide changes since the tenth), and posts_independent11.jsonl and
 posts_independent12.jsonl (``independent11``, ``independent12``: an eleventh and a twelfth author,
 reported private messages and small-group chats, and adult gaming and esports communities; the
-blind sets now: only their summaries are ever shown, --misses is ignored for them). ``real-benign``:
+tenth round's blind sets, which may guide changes since the eleventh), and posts_independent13.jsonl
+and posts_independent14.jsonl (``independent13``, ``independent14``: a thirteenth and a fourteenth
+author, SMS spam and campus groups, and older users' family and neighbourhood groups with
+second-hand listings; the blind sets now: only their summaries are ever shown, --misses is ignored
+for them). ``real-benign``:
 the paragraphs of the real privacy policies in ../shared/policies (when present), real text that
 breaks no rule, so every post flagged there is a false positive (not in the throughput mix).
 Throughput: the posts of every set named, repeated to at least --min-posts posts, screened by
@@ -62,7 +66,9 @@ DATA = ROOT / "tests" / "governance" / "data"
 # since. independent7, independent8: a seventh and an eighth author, the eighth round's blind sets,
 # may guide changes since. independent9, independent10: a ninth and a tenth author, the ninth
 # round's blind sets, may guide changes since. independent11, independent12: an eleventh and a
-# twelfth author, blind: only their summaries may be looked at, never their posts or misses.
+# twelfth author, the tenth round's blind sets, may guide changes since. independent13,
+# independent14: a thirteenth and a fourteenth author, blind: only their summaries may be looked
+# at, never their posts or misses.
 SETS = {
     "dev": DATA / "posts_dev.jsonl",
     "test": DATA / "posts_test.jsonl",
@@ -79,6 +85,8 @@ SETS = {
     "independent10": DATA / "posts_independent10.jsonl",
     "independent11": DATA / "posts_independent11.jsonl",
     "independent12": DATA / "posts_independent12.jsonl",
+    "independent13": DATA / "posts_independent13.jsonl",
+    "independent14": DATA / "posts_independent14.jsonl",
 }
 # real text that breaks no rule: the paragraphs of the real privacy policies in ../shared/policies
 # (written by app operators; not in this repository): every flag there is a false positive.
@@ -90,7 +98,7 @@ REAL_BENIGN = "real-benign"
 # out (counts only).
 ORDINARY = {"ordinary-guide": slice(0, None, 2), "ordinary-holdout": slice(1, None, 2)}
 HALVES = {"independent-tune": slice(0, None, 2), "independent-holdout": slice(1, None, 2)}
-BLIND = {"independent11", "independent12"}  # misses never printed: only summaries may be looked at
+BLIND = {"independent13", "independent14"}  # misses never printed: only summaries may be looked at
 DEFAULT_OUT = ROOT / "benchmarks" / "results" / "screen_eval.json"
 CATEGORIES = ("porn", "prohibited_goods", "black_market", "gambling", "fraud", "minors")
 # The issue's targets. Reported, never asserted.

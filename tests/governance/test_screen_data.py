@@ -152,6 +152,8 @@ LATER_TRICKS |= {"slang", "mixed"}
         ("posts_independent10.jsonl", LATER_TRICKS | {"abbreviation"}),
         ("posts_independent11.jsonl", LATER_TRICKS | {"abbreviation"}),
         ("posts_independent12.jsonl", LATER_TRICKS | {"abbreviation"}),
+        ("posts_independent13.jsonl", LATER_TRICKS | {"abbreviation"}),
+        ("posts_independent14.jsonl", LATER_TRICKS | {"abbreviation"}),
     ],
 )
 def test_later_independent_sets(name: str, tricks: set[str]) -> None:
