@@ -47,6 +47,8 @@ TRAIN_SETS = {
     "independent8": "posts_independent8.jsonl",
     "independent9": "posts_independent9.jsonl",
     "independent10": "posts_independent10.jsonl",
+    "independent11": "posts_independent11.jsonl",
+    "independent12": "posts_independent12.jsonl",
 }
 KNOWLEDGE = ROOT / "src" / "hegui" / "knowledge" / "data"
 OUT = ROOT / "src" / "hegui" / "governance" / "data" / "screen" / "ngram_model.tsv.gz"
