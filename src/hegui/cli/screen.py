@@ -106,7 +106,7 @@ def screen(
         str,
         typer.Option(
             "--screener",
-            help="gated (default: the lexicon, and its n-gram model on near misses), lexicon (the "
+            help="gated (default: the lexicon, and its n-gram model where the lexicon is unsure), lexicon (the "
             "word lists alone) or a plug-in (entry point hegui.screeners).",
         ),
     ] = "gated",

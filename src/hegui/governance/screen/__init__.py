@@ -6,9 +6,9 @@
 
 Scores only order the review queue: nothing is sanctioned on a score alone (docs/governance-screening.md).
 The default screener, ``gated``, is the lexicon plus a bundled n-gram model (``ngram.py``) that decides
-the lexicon's near misses and vetoes its surest mistakes; ``lexicon`` is the lexicon alone. Both are
-deterministic. Another screener is
-a plug-in: an entry point in the group ``hegui.screeners`` naming a callable ``(text: str) -> ScreenResult``.
+the lexicon's near misses and faint matches and vetoes its surest mistakes; ``lexicon`` is the
+lexicon alone. Both are deterministic. Another screener is a plug-in: an entry point in the group
+``hegui.screeners`` naming a callable ``(text: str) -> ScreenResult``.
 """
 
 from __future__ import annotations
