@@ -108,6 +108,31 @@ def test_a_doubtful_label_goes_when_another_category_explains_the_post() -> None
     assert long.removed == []  # longer than what it learned from
 
 
+_SCORED = st.tuples(st.floats(0, 1), st.booleans())
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.fixed_dictionaries({c: _SCORED for c in TOPS}),
+    st.fixed_dictionaries({c: st.floats(0, 1) for c in TOPS}),
+    st.integers(0, 400),
+)
+def test_decide_only_adds_near_misses_and_only_removes_unsure_labels(lexicon, model_probs, n_chars) -> None:
+    model = load_model()
+    asked = {c: p for c, p in model_probs.items() if model.asks(*lexicon[c])}
+    d = model.decide(lexicon, asked, n_chars)
+    labels = {c for c, (_, label) in lexicon.items() if label}
+    assert set(d.added) <= set(asked) - labels  # only categories it was asked about, never a label again
+    assert all(lexicon[c][0] >= model.low_gate for c in d.added)  # never where the lexicon saw nothing
+    assert set(d.removed) <= labels & set(asked) and len(set(d.removed)) == len(d.removed)
+    assert all(lexicon[c][0] < model.veto_below for c in d.removed) and (
+        not d.removed or n_chars <= model.veto_max_chars
+    )
+    assert set(d.explained_by) <= set(d.removed)
+    for c, other in d.explained_by.items():  # the explaining category stays labelled
+        assert other != c and other not in d.removed and (other in labels or other in d.added)
+
+
 def test_the_low_gate_is_above_every_score_without_a_match() -> None:
     # so the model never labels a category of which the lexicon found nothing: every label has evidence
     from hegui.governance.screen.lexicon import load_lexicon
