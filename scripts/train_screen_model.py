@@ -76,12 +76,14 @@ def knowledge_sentences(folder: Path = KNOWLEDGE) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def training_data(ordinary: Path) -> tuple[list[str], list[list[str]], dict[str, int]]:
-    """(texts, labels, counts by source)."""
+def training_data(
+    ordinary: Path, sets: dict[str, str] | None = None
+) -> tuple[list[str], list[list[str]], dict[str, int]]:
+    """(texts, labels, counts by source), from ``sets`` (name -> file; default ``TRAIN_SETS``)."""
     texts: list[str] = []
     labels: list[list[str]] = []
     counts: dict[str, int] = {}
-    for name, file in TRAIN_SETS.items():
+    for name, file in (TRAIN_SETS if sets is None else sets).items():
         posts = screen_eval.load(screen_eval.DATA / file)
         texts += [p["text"] for p in posts]
         labels += [p["labels"] for p in posts]

@@ -1,5 +1,6 @@
-"""The screener's benchmark helpers: ordinary sentences for the precision check, and screen_eval's
-split of them into a guide half and a held-out half."""
+"""The screener's benchmark helpers: ordinary sentences for the precision check, screen_eval's split
+of them into a guide half and a held-out half, and the baseline's and leave-one-out's refusal of
+blind sets."""
 
 from __future__ import annotations
 
@@ -87,3 +88,34 @@ def test_the_baseline_never_trains_on_or_measures_a_blind_set(capsys) -> None:
         assert baseline.main(["--train", "dev", blind, "--eval", "test"]) == 2
         assert baseline.main(["--train", "dev", "--eval", blind]) == 2
         assert "a blind set" in capsys.readouterr().err
+
+
+def test_leave_one_out_never_trains_without_a_real_set_or_on_a_blind_one(
+    tmp_path: Path, monkeypatch, capsys
+) -> None:
+    _module(ROOT / "benchmarks" / "screen_eval.py")  # screen_loao imports it by name
+    loao = _module(ROOT / "benchmarks" / "screen_loao.py")
+    ordinary = tmp_path / "ordinary.txt"
+    ordinary.write_text("今天天气真好，我们去公园散步\n", "utf-8")
+    for blind in sorted(loao.screen_eval.BLIND):
+        assert loao.main(["--ordinary", str(ordinary), "--sets", blind]) == 2
+        assert "blind sets are never trained on" in capsys.readouterr().err
+    assert loao.main(["--ordinary", str(ordinary), "--sets", "nonsense"]) == 2
+    assert "not training sets" in capsys.readouterr().err
+    assert loao.main(["--ordinary", str(tmp_path / "missing.txt"), "--sets", "dev"]) == 2
+    assert "no such file" in capsys.readouterr().err
+    monkeypatch.setitem(sys.modules, "sklearn", None)  # as on a machine without scikit-learn
+    out = tmp_path / "loao.json"
+    assert loao.main(["--ordinary", str(ordinary), "--sets", "dev", "--out", str(out)]) == 2
+    assert "scikit-learn" in capsys.readouterr().err and not out.exists()
+
+
+def test_gated_with_the_bundled_model_is_the_default_screener() -> None:
+    from hegui.governance.screen import gated_with, screen_many
+    from hegui.governance.screen.ngram import load_model
+
+    posts = [
+        json.loads(line)["text"]
+        for line in (ROOT / "tests/governance/data/posts_dev.jsonl").open(encoding="utf-8")
+    ]
+    assert list(screen_many(posts, screener=gated_with(load_model()))) == list(screen_many(posts))

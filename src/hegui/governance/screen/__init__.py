@@ -20,7 +20,7 @@ from importlib.metadata import entry_points
 
 from hegui.governance.screen.lexicon import Lexicon, load_lexicon
 from hegui.governance.screen.model import CategoryScore, ScreenResult, Span, build
-from hegui.governance.screen.ngram import load_model
+from hegui.governance.screen.ngram import NgramModel, load_model
 from hegui.governance.screen.normalise import normalise
 from hegui.governance.screen.score import default_scores, find_hits, score_hits
 
@@ -49,8 +49,17 @@ def gated_screener(text: str) -> ScreenResult:
     subcategories are unlabelled and their scores capped at that probability. ``note`` names every
     category the model decided. A category of which the lexicon found nothing is never labelled:
     ``low_gate`` is above every category's score without a match, so every label has evidence spans."""
+    return _gated(text, load_model())
+
+
+def gated_with(model: NgramModel) -> Screener:
+    """The ``gated`` screener with another model than the bundled one: one trained without some
+    posts, to measure it on them (``benchmarks/screen_loao.py``)."""
+    return functools.partial(_gated, model=model)
+
+
+def _gated(text: str, model: NgramModel) -> ScreenResult:
     result, norm = _lexicon(text, "gated")
-    model = load_model()
     cats = result.categories
     lexicon = {c: ((s := cats[c]).score, s.label) for c in model.categories}
     asked = [c for c, (score, label) in lexicon.items() if model.asks(score, label)]
