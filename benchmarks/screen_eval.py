@@ -31,8 +31,12 @@ reported private messages and small-group chats, and adult gaming and esports co
 tenth round's blind sets, which may guide changes since the eleventh), and posts_independent13.jsonl
 and posts_independent14.jsonl (``independent13``, ``independent14``: a thirteenth and a fourteenth
 author, SMS spam and campus groups, and older users' family and neighbourhood groups with
-second-hand listings; the blind sets now: only their summaries are ever shown, --misses is ignored
-for them). ``real-benign``:
+second-hand listings; the tenth round's blind sets: only their summaries are ever shown, --misses
+is ignored for them), posts_independent15.jsonl to posts_independent18.jsonl (``independent15`` to
+``independent18``: four more authors, online shopping, short-video and livestream text, work and
+job-seeking, money and overseas communities; written to be trained on, never blind), and
+posts_independent19.jsonl and posts_independent20.jsonl (``independent19``, ``independent20``: map,
+local-services and travel apps, and fan and hobby communities; blind, never run). ``real-benign``:
 the paragraphs of the real privacy policies in ../shared/policies (when present), real text that
 breaks no rule, so every post flagged there is a false positive (not in the throughput mix).
 Throughput: the posts of every set named, repeated to at least --min-posts posts, screened by
@@ -68,7 +72,8 @@ DATA = ROOT / "tests" / "governance" / "data"
 # round's blind sets, may guide changes since. independent11, independent12: an eleventh and a
 # twelfth author, the tenth round's blind sets, may guide changes since. independent13,
 # independent14: a thirteenth and a fourteenth author, blind: only their summaries may be looked
-# at, never their posts or misses.
+# at, never their posts or misses. independent15-18: four more authors, written to be trained on
+# and to guide changes, never blind. independent19, independent20: two more authors, blind.
 SETS = {
     "dev": DATA / "posts_dev.jsonl",
     "test": DATA / "posts_test.jsonl",
@@ -87,6 +92,7 @@ SETS = {
     "independent12": DATA / "posts_independent12.jsonl",
     "independent13": DATA / "posts_independent13.jsonl",
     "independent14": DATA / "posts_independent14.jsonl",
+    **{f"independent{n}": DATA / f"posts_independent{n}.jsonl" for n in range(15, 21)},
 }
 # real text that breaks no rule: the paragraphs of the real privacy policies in ../shared/policies
 # (written by app operators; not in this repository): every flag there is a false positive.
@@ -98,7 +104,7 @@ REAL_BENIGN = "real-benign"
 # out (counts only).
 ORDINARY = {"ordinary-guide": slice(0, None, 2), "ordinary-holdout": slice(1, None, 2)}
 HALVES = {"independent-tune": slice(0, None, 2), "independent-holdout": slice(1, None, 2)}
-BLIND = {"independent13", "independent14"}  # misses never printed: only summaries may be looked at
+BLIND = {"independent13", "independent14", "independent19", "independent20"}  # misses never printed: only summaries may be looked at
 DEFAULT_OUT = ROOT / "benchmarks" / "results" / "screen_eval.json"
 CATEGORIES = ("porn", "prohibited_goods", "black_market", "gambling", "fraud", "minors")
 # The issue's targets. Reported, never asserted.
