@@ -104,7 +104,8 @@ REAL_BENIGN = "real-benign"
 # out (counts only).
 ORDINARY = {"ordinary-guide": slice(0, None, 2), "ordinary-holdout": slice(1, None, 2)}
 HALVES = {"independent-tune": slice(0, None, 2), "independent-holdout": slice(1, None, 2)}
-BLIND = {"independent13", "independent14", "independent19", "independent20"}  # misses never printed: only summaries may be looked at
+# misses never printed: only summaries may be looked at
+BLIND = {"independent13", "independent14", "independent19", "independent20"}
 DEFAULT_OUT = ROOT / "benchmarks" / "results" / "screen_eval.json"
 CATEGORIES = ("porn", "prohibited_goods", "black_market", "gambling", "fraud", "minors")
 # The targets. Reported, never asserted.

@@ -49,6 +49,7 @@ TRAIN_SETS = {
     "independent10": "posts_independent10.jsonl",
     "independent11": "posts_independent11.jsonl",
     "independent12": "posts_independent12.jsonl",
+    **{f"independent{n}": f"posts_independent{n}.jsonl" for n in range(15, 19)},  # written to be trained on
 }
 KNOWLEDGE = ROOT / "src" / "hegui" / "knowledge" / "data"
 OUT = ROOT / "src" / "hegui" / "governance" / "data" / "screen" / "ngram_model.tsv.gz"
