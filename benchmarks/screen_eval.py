@@ -28,15 +28,16 @@ live commerce and dating apps, and long-form community platforms; the ninth roun
 which may guide changes since the tenth), and posts_independent11.jsonl and
 posts_independent12.jsonl (``independent11``, ``independent12``: an eleventh and a twelfth author,
 reported private messages and small-group chats, and adult gaming and esports communities; the
-tenth round's blind sets, which may guide changes since the eleventh), and posts_independent13.jsonl
+tenth round's blind sets, which may guide changes since the eleventh), posts_independent13.jsonl
 and posts_independent14.jsonl (``independent13``, ``independent14``: a thirteenth and a fourteenth
 author, SMS spam and campus groups, and older users' family and neighbourhood groups with
-second-hand listings; the tenth round's blind sets: only their summaries are ever shown, --misses
-is ignored for them), posts_independent15.jsonl to posts_independent18.jsonl (``independent15`` to
+second-hand listings; the eleventh round's blind sets, which may guide changes since the twelfth),
+posts_independent15.jsonl to posts_independent18.jsonl (``independent15`` to
 ``independent18``: four more authors, online shopping, short-video and livestream text, work and
 job-seeking, money and overseas communities; written to be trained on, never blind), and
 posts_independent19.jsonl and posts_independent20.jsonl (``independent19``, ``independent20``: map,
-local-services and travel apps, and fan and hobby communities; blind, never run). ``real-benign``:
+local-services and travel apps, and fan and hobby communities; the blind sets now: only their
+summaries are ever shown, --misses is ignored for them). ``real-benign``:
 the paragraphs of the real privacy policies in ../shared/policies (when present), real text that
 breaks no rule, so every post flagged there is a false positive (not in the throughput mix).
 Throughput: the posts of every set named, repeated to at least --min-posts posts, screened by
@@ -71,9 +72,10 @@ DATA = ROOT / "tests" / "governance" / "data"
 # may guide changes since. independent9, independent10: a ninth and a tenth author, the ninth
 # round's blind sets, may guide changes since. independent11, independent12: an eleventh and a
 # twelfth author, the tenth round's blind sets, may guide changes since. independent13,
-# independent14: a thirteenth and a fourteenth author, blind: only their summaries may be looked
-# at, never their posts or misses. independent15-18: four more authors, written to be trained on
-# and to guide changes, never blind. independent19, independent20: two more authors, blind.
+# independent14: a thirteenth and a fourteenth author, the eleventh round's blind sets, may guide
+# changes since. independent15-18: four more authors, written to be trained on and to guide
+# changes, never blind. independent19, independent20: two more authors, blind: only their
+# summaries may be looked at, never their posts or misses.
 SETS = {
     "dev": DATA / "posts_dev.jsonl",
     "test": DATA / "posts_test.jsonl",
@@ -105,7 +107,7 @@ REAL_BENIGN = "real-benign"
 ORDINARY = {"ordinary-guide": slice(0, None, 2), "ordinary-holdout": slice(1, None, 2)}
 HALVES = {"independent-tune": slice(0, None, 2), "independent-holdout": slice(1, None, 2)}
 # misses never printed: only summaries may be looked at
-BLIND = {"independent13", "independent14", "independent19", "independent20"}
+BLIND = {"independent19", "independent20"}
 DEFAULT_OUT = ROOT / "benchmarks" / "results" / "screen_eval.json"
 CATEGORIES = ("porn", "prohibited_goods", "black_market", "gambling", "fraud", "minors")
 # The issue's targets. Reported, never asserted.
