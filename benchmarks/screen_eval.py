@@ -36,8 +36,12 @@ posts_independent15.jsonl to posts_independent18.jsonl (``independent15`` to
 ``independent18``: four more authors, online shopping, short-video and livestream text, work and
 job-seeking, money and overseas communities; written to be trained on, never blind), and
 posts_independent19.jsonl and posts_independent20.jsonl (``independent19``, ``independent20``: map,
-local-services and travel apps, and fan and hobby communities; the blind sets now: only their
-summaries are ever shown, --misses is ignored for them). ``real-benign``:
+local-services and travel apps, and fan and hobby communities; blind: only their summaries are ever
+shown, --misses is ignored for them), posts_independent21.jsonl to posts_independent24.jsonl
+(``independent21`` to ``independent24``: health, beauty and fitness; parenting and education; rural
+and county life; tech and digital life; written to be trained on, never blind) and
+posts_independent25.jsonl and posts_independent26.jsonl (``independent25``, ``independent26``:
+housing and cars, transport and logistics; blind, never run). ``real-benign``:
 the paragraphs of the real privacy policies in ../shared/policies (when present), real text that
 breaks no rule, so every post flagged there is a false positive (not in the throughput mix).
 Throughput: the posts of every set named, repeated to at least --min-posts posts, screened by
@@ -75,7 +79,8 @@ DATA = ROOT / "tests" / "governance" / "data"
 # independent14: a thirteenth and a fourteenth author, the eleventh round's blind sets, may guide
 # changes since. independent15-18: four more authors, written to be trained on and to guide
 # changes, never blind. independent19, independent20: two more authors, blind: only their
-# summaries may be looked at, never their posts or misses.
+# summaries may be looked at, never their posts or misses. independent21-24: four more authors,
+# written to be trained on. independent25, independent26: two more authors, blind.
 SETS = {
     "dev": DATA / "posts_dev.jsonl",
     "test": DATA / "posts_test.jsonl",
@@ -94,7 +99,7 @@ SETS = {
     "independent12": DATA / "posts_independent12.jsonl",
     "independent13": DATA / "posts_independent13.jsonl",
     "independent14": DATA / "posts_independent14.jsonl",
-    **{f"independent{n}": DATA / f"posts_independent{n}.jsonl" for n in range(15, 21)},
+    **{f"independent{n}": DATA / f"posts_independent{n}.jsonl" for n in range(15, 27)},
 }
 # real text that breaks no rule: the paragraphs of the real privacy policies in ../shared/policies
 # (written by app operators; not in this repository): every flag there is a false positive.
@@ -107,7 +112,7 @@ REAL_BENIGN = "real-benign"
 ORDINARY = {"ordinary-guide": slice(0, None, 2), "ordinary-holdout": slice(1, None, 2)}
 HALVES = {"independent-tune": slice(0, None, 2), "independent-holdout": slice(1, None, 2)}
 # misses never printed: only summaries may be looked at
-BLIND = {"independent19", "independent20"}
+BLIND = {"independent19", "independent20", "independent25", "independent26"}
 DEFAULT_OUT = ROOT / "benchmarks" / "results" / "screen_eval.json"
 CATEGORIES = ("porn", "prohibited_goods", "black_market", "gambling", "fraud", "minors")
 # The targets. Reported, never asserted.

@@ -154,7 +154,7 @@ LATER_TRICKS |= {"slang", "mixed"}
         ("posts_independent12.jsonl", LATER_TRICKS | {"abbreviation"}),
         ("posts_independent13.jsonl", LATER_TRICKS | {"abbreviation"}),
         ("posts_independent14.jsonl", LATER_TRICKS | {"abbreviation"}),
-        *((f"posts_independent{n}.jsonl", LATER_TRICKS | {"abbreviation"}) for n in range(15, 21)),
+        *((f"posts_independent{n}.jsonl", LATER_TRICKS | {"abbreviation"}) for n in range(15, 27)),
     ],
 )
 def test_later_independent_sets(name: str, tricks: set[str]) -> None:
