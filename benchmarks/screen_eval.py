@@ -36,12 +36,13 @@ posts_independent15.jsonl to posts_independent18.jsonl (``independent15`` to
 ``independent18``: four more authors, online shopping, short-video and livestream text, work and
 job-seeking, money and overseas communities; written to be trained on, never blind), and
 posts_independent19.jsonl and posts_independent20.jsonl (``independent19``, ``independent20``: map,
-local-services and travel apps, and fan and hobby communities; blind: only their summaries are ever
-shown, --misses is ignored for them), posts_independent21.jsonl to posts_independent24.jsonl
+local-services and travel apps, and fan and hobby communities; the twelfth round's blind sets, which
+may guide changes since the thirteenth), posts_independent21.jsonl to posts_independent24.jsonl
 (``independent21`` to ``independent24``: health, beauty and fitness; parenting and education; rural
 and county life; tech and digital life; written to be trained on, never blind) and
 posts_independent25.jsonl and posts_independent26.jsonl (``independent25``, ``independent26``:
-housing and cars, transport and logistics; blind, never run). ``real-benign``:
+housing and cars, transport and logistics; the blind sets now: only their summaries are ever
+shown, --misses is ignored for them). ``real-benign``:
 the paragraphs of the real privacy policies in ../shared/policies (when present), real text that
 breaks no rule, so every post flagged there is a false positive (not in the throughput mix).
 Throughput: the posts of every set named, repeated to at least --min-posts posts, screened by
@@ -78,9 +79,10 @@ DATA = ROOT / "tests" / "governance" / "data"
 # twelfth author, the tenth round's blind sets, may guide changes since. independent13,
 # independent14: a thirteenth and a fourteenth author, the eleventh round's blind sets, may guide
 # changes since. independent15-18: four more authors, written to be trained on and to guide
-# changes, never blind. independent19, independent20: two more authors, blind: only their
-# summaries may be looked at, never their posts or misses. independent21-24: four more authors,
-# written to be trained on. independent25, independent26: two more authors, blind.
+# changes, never blind. independent19, independent20: two more authors, the twelfth round's blind
+# sets, may guide changes since. independent21-24: four more authors, written to be trained on.
+# independent25, independent26: two more authors, blind: only their summaries may be looked at,
+# never their posts or misses.
 SETS = {
     "dev": DATA / "posts_dev.jsonl",
     "test": DATA / "posts_test.jsonl",
@@ -112,7 +114,7 @@ REAL_BENIGN = "real-benign"
 ORDINARY = {"ordinary-guide": slice(0, None, 2), "ordinary-holdout": slice(1, None, 2)}
 HALVES = {"independent-tune": slice(0, None, 2), "independent-holdout": slice(1, None, 2)}
 # misses never printed: only summaries may be looked at
-BLIND = {"independent19", "independent20", "independent25", "independent26"}
+BLIND = {"independent25", "independent26"}
 DEFAULT_OUT = ROOT / "benchmarks" / "results" / "screen_eval.json"
 CATEGORIES = ("porn", "prohibited_goods", "black_market", "gambling", "fraud", "minors")
 # The targets. Reported, never asserted.
