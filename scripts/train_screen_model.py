@@ -49,11 +49,12 @@ TRAIN_SETS = {
     "independent10": "posts_independent10.jsonl",
     "independent11": "posts_independent11.jsonl",
     "independent12": "posts_independent12.jsonl",
-    # independent13 and independent14 are not: adding them did not raise the other sets' scores left
-    # one out (docs/governance-screening.md, "Eleventh round")
-    "independent19": "posts_independent19.jsonl",
+    # not independent13 and independent14: adding them did not raise the other sets' scores left one
+    # out (docs/governance-screening.md, "Eleventh round")
+    "independent19": "posts_independent19.jsonl",  # the twelfth round's blind sets, after their runs
     "independent20": "posts_independent20.jsonl",
-    **{f"independent{n}": f"posts_independent{n}.jsonl" for n in (*range(15, 19), *range(21, 25))},  # written to be trained on
+    # the sets written to be trained on, never blind
+    **{f"independent{n}": f"posts_independent{n}.jsonl" for n in (*range(15, 19), *range(21, 25))},
 }
 KNOWLEDGE = ROOT / "src" / "hegui" / "knowledge" / "data"
 OUT = ROOT / "src" / "hegui" / "governance" / "data" / "screen" / "ngram_model.tsv.gz"
