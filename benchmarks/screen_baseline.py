@@ -57,9 +57,7 @@ def _prf(truth: list[bool], pred: list[bool]) -> dict[str, float | None]:
     tp = sum(t and p for t, p in zip(truth, pred, strict=True))
     fp = sum(p and not t for t, p in zip(truth, pred, strict=True))
     fn = sum(t and not p for t, p in zip(truth, pred, strict=True))
-    prec, rec = screen_eval._ratio(tp, tp + fp), screen_eval._ratio(tp, tp + fn)
-    f1 = round(2 * prec * rec / (prec + rec), 4) if prec and rec else 0.0
-    return {"precision": prec, "recall": rec, "f1": f1}
+    return screen_eval.prf(tp, fp, fn)
 
 
 def _negatives(path: Path | None) -> tuple[list[str], list[str]]:

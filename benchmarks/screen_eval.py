@@ -166,6 +166,12 @@ def _ratio(a: int, b: int) -> float | None:
     return round(a / b, 4) if b else None
 
 
+def prf(tp: int, fp: int, fn: int) -> dict[str, float | None]:
+    """Precision, recall and F1 (4 decimals; None for a ratio of nothing, F1 0.0 then)."""
+    p, r = _ratio(tp, tp + fp), _ratio(tp, tp + fn)
+    return {"precision": p, "recall": r, "f1": round(2 * p * r / (p + r), 4) if p and r else 0.0}
+
+
 def evaluate(posts: list[dict[str, Any]], screener: str, misses: int = 0) -> dict[str, Any]:
     from hegui.governance.screen import screen_many
 
@@ -194,12 +200,8 @@ def evaluate(posts: list[dict[str, Any]], screener: str, misses: int = 0) -> dic
             wrong.append({"text": post["text"], "labels": sorted(truth), "got": sorted(got)})
     per_cat = {}
     for c, n in counts.items():
-        p, r = _ratio(n["tp"], n["tp"] + n["fp"]), _ratio(n["tp"], n["tp"] + n["fn"])
-        f1 = round(2 * p * r / (p + r), 4) if p and r else 0.0
         per_cat[c] = {
-            "precision": p,
-            "recall": r,
-            "f1": f1,
+            **prf(n["tp"], n["fp"], n["fn"]),
             "tp": n["tp"],
             "fp": n["fp"],
             "fn": n["fn"],
