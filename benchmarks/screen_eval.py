@@ -88,20 +88,7 @@ SETS = {
     "test": DATA / "posts_test.jsonl",
     "independent-tune": DATA / "posts_independent.jsonl",
     "independent-holdout": DATA / "posts_independent.jsonl",
-    "independent2": DATA / "posts_independent2.jsonl",
-    "independent3": DATA / "posts_independent3.jsonl",
-    "independent4": DATA / "posts_independent4.jsonl",
-    "independent5": DATA / "posts_independent5.jsonl",
-    "independent6": DATA / "posts_independent6.jsonl",
-    "independent7": DATA / "posts_independent7.jsonl",
-    "independent8": DATA / "posts_independent8.jsonl",
-    "independent9": DATA / "posts_independent9.jsonl",
-    "independent10": DATA / "posts_independent10.jsonl",
-    "independent11": DATA / "posts_independent11.jsonl",
-    "independent12": DATA / "posts_independent12.jsonl",
-    "independent13": DATA / "posts_independent13.jsonl",
-    "independent14": DATA / "posts_independent14.jsonl",
-    **{f"independent{n}": DATA / f"posts_independent{n}.jsonl" for n in range(15, 27)},
+    **{f"independent{n}": DATA / f"posts_independent{n}.jsonl" for n in range(2, 27)},
 }
 # real text that breaks no rule: the paragraphs of the real privacy policies in ../shared/policies
 # (written by app operators; not in this repository): every flag there is a false positive.
